@@ -1,0 +1,83 @@
+// Kernel set registry and CPU-feature based selection.
+#include "kernels/dispatch.h"
+
+#include <cstdlib>
+#include <mutex>
+#include <vector>
+
+#include "common/error.h"
+#include "kernels/quantize.h"
+#include "kernels/vec_dot.h"
+
+namespace pocketops::kernels {
+
+using gguf::TensorType;
+
+namespace {
+
+template <TensorType T>
+float scalar_dot(int64_t n, const void* w, const void* a) {
+  return vec_dot_scalar(T, n, w, a);
+}
+template <TensorType T>
+void scalar_quant(const float* x, void* dst, int64_t n) {
+  quantize_row(T, x, dst, n);
+}
+
+KernelSet make_scalar() {
+  KernelSet k;
+  k.name = "scalar";
+#define PO_T(t) k.vec_dot[static_cast<int>(TensorType::t)] = scalar_dot<TensorType::t>;
+  PO_T(F32) PO_T(F16) PO_T(BF16) PO_T(Q4_0) PO_T(Q4_1) PO_T(Q5_0) PO_T(Q5_1) PO_T(Q8_0)
+  PO_T(Q2_K) PO_T(Q3_K) PO_T(Q4_K) PO_T(Q5_K) PO_T(Q6_K)
+#undef PO_T
+#define PO_Q(t) k.quantize[static_cast<int>(TensorType::t)] = scalar_quant<TensorType::t>;
+  PO_Q(F32) PO_Q(F16) PO_Q(BF16) PO_Q(Q8_0) PO_Q(Q8_1) PO_Q(Q8_K)
+#undef PO_Q
+  return k;
+}
+
+const KernelSet* g_active = nullptr;
+std::once_flag g_once;
+
+void choose() {
+  auto sets = available_kernel_sets();
+  g_active = sets.front();
+  if (const char* env = std::getenv("POCKETOPS_KERNELS")) {
+    for (const KernelSet* s : sets)
+      if (s->name == env) g_active = s;
+  }
+}
+
+}  // namespace
+
+const KernelSet& scalar_kernels() {
+  static const KernelSet k = make_scalar();
+  return k;
+}
+
+std::vector<const KernelSet*> available_kernel_sets() {
+  std::vector<const KernelSet*> v;
+  if (const KernelSet* k = avx512_kernels()) v.push_back(k);
+  if (const KernelSet* k = avx2_kernels()) v.push_back(k);
+  v.push_back(&scalar_kernels());
+  return v;
+}
+
+const KernelSet& active_kernels() {
+  std::call_once(g_once, choose);
+  return *g_active;
+}
+
+void set_active_kernels(const std::string& name) {
+  std::call_once(g_once, choose);
+  for (const KernelSet* s : available_kernel_sets()) {
+    if (s->name == name) {
+      g_active = s;
+      return;
+    }
+  }
+  throw Error("kernel set '" + name + "' is not available on this CPU");
+}
+
+}  // namespace pocketops::kernels

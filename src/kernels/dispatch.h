@@ -1,0 +1,45 @@
+// Runtime kernel selection: one table of function pointers per instruction
+// set (scalar reference, AVX2, AVX-512/VNNI), chosen once from the CPU's
+// features. Model code only calls matmul(); SIMD code only fills tables.
+#pragma once
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "gguf/tensor_type.h"
+
+namespace pocketops::kernels {
+
+constexpr int kMaxTypes = 40;
+
+// dot of one weight row with one activation row (activation_type format)
+using VecDotFn = float (*)(int64_t n, const void* w, const void* a);
+// activation row (float) -> activation format
+using QuantizeFn = void (*)(const float* x, void* dst, int64_t n);
+// Tile: for r in [0,n_rows), t in [0,n_tok): y[t*ldy + r] = dot(w + r*w_stride, a + t*a_stride)
+using GemmFn = void (*)(int64_t n, const uint8_t* w, size_t w_stride, int64_t n_rows, const uint8_t* a,
+                        size_t a_stride, int64_t n_tok, float* y, int64_t ldy);
+
+struct KernelSet {
+  std::string name;
+  VecDotFn vec_dot[kMaxTypes] = {};
+  GemmFn gemm[kMaxTypes] = {};        // optional; falls back to vec_dot loops
+  QuantizeFn quantize[kMaxTypes] = {}; // by activation type
+};
+
+// The scalar reference set (always available).
+const KernelSet& scalar_kernels();
+// Sets available on this CPU, best first (always ends with scalar).
+std::vector<const KernelSet*> available_kernel_sets();
+// The set in use: best available, or POCKETOPS_KERNELS=scalar|avx2|avx512 when set.
+const KernelSet& active_kernels();
+// Overrides the active set (tests, benchmarks); name must be available.
+void set_active_kernels(const std::string& name);
+
+// Registration hooks implemented by the SIMD translation units (return
+// nullptr when the CPU lacks the features or the build lacks the code).
+const KernelSet* avx2_kernels();
+const KernelSet* avx512_kernels();
+
+}  // namespace pocketops::kernels

@@ -1,0 +1,71 @@
+// matmul: quantize activations once per row into the weight type's activation
+// format, then split output rows across threads; per tile, use the set's GEMM
+// kernel when it has one, else a vec_dot loop.
+#include "kernels/matmul.h"
+
+#include <algorithm>
+#include <vector>
+
+#include "common/error.h"
+#include "kernels/dispatch.h"
+#include "kernels/vec_dot.h"
+
+namespace pocketops::kernels {
+
+using gguf::TensorType;
+
+void matmul_with(const KernelSet& ks, const Matrix& w, const float* x, int64_t ldx, int64_t n_tok, float* y,
+                 int64_t ldy, ThreadPool& pool) {
+  if (n_tok <= 0 || w.rows <= 0) return;
+  const int ti = static_cast<int>(w.type);
+  const TensorType at = activation_type(w.type);
+  const int ai = static_cast<int>(at);
+  VecDotFn dot = ks.vec_dot[ti] ? ks.vec_dot[ti] : scalar_kernels().vec_dot[ti];
+  QuantizeFn quant = ks.quantize[ai] ? ks.quantize[ai] : scalar_kernels().quantize[ai];
+  GemmFn gemm = ks.gemm[ti];
+  if (!dot || !quant) throw Error("matmul: no kernel for " + gguf::type_name(w.type));
+
+  // Activations in their dot-product format, one row per token.
+  const size_t a_stride = gguf::row_bytes(at, w.cols);
+  thread_local std::vector<uint8_t> abuf;
+  const uint8_t* act;
+  if (at == TensorType::F32 && ldx == w.cols) {
+    act = reinterpret_cast<const uint8_t*>(x);
+  } else {
+    if (abuf.size() < a_stride * n_tok) abuf.resize(a_stride * n_tok);
+    uint8_t* dst = abuf.data();
+    if (n_tok >= 4) {
+      pool.parallel_for(n_tok, [&](int64_t t, int) { quant(x + t * ldx, dst + t * a_stride, w.cols); });
+    } else {
+      for (int64_t t = 0; t < n_tok; ++t) quant(x + t * ldx, dst + t * a_stride, w.cols);
+    }
+    act = dst;
+  }
+
+  // Row chunks: enough tasks to balance threads, multiples of 16 rows.
+  const int nt = pool.size();
+  int64_t chunk = std::max<int64_t>(16, (w.rows / (nt * 8) + 15) / 16 * 16);
+  if (n_tok > 1) chunk = std::max<int64_t>(chunk, 64);
+  const int64_t n_chunks = (w.rows + chunk - 1) / chunk;
+  constexpr int64_t kTokTile = 64;
+  pool.parallel_for(n_chunks, [&](int64_t c, int) {
+    const int64_t r0 = c * chunk, r1 = std::min(w.rows, r0 + chunk);
+    const uint8_t* wr = w.data + r0 * w.row_stride;
+    for (int64_t t0 = 0; t0 < n_tok; t0 += kTokTile) {
+      const int64_t tn = std::min(kTokTile, n_tok - t0);
+      if (gemm) {
+        gemm(w.cols, wr, w.row_stride, r1 - r0, act + t0 * a_stride, a_stride, tn, y + t0 * ldy + r0, ldy);
+      } else {
+        for (int64_t t = t0; t < t0 + tn; ++t)
+          for (int64_t r = r0; r < r1; ++r)
+            y[t * ldy + r] = dot(w.cols, w.data + r * w.row_stride, act + t * a_stride);
+      }
+    }
+  });
+}
+
+void matmul(const Matrix& w, const float* x, int64_t ldx, int64_t n_tok, float* y, int64_t ldy, ThreadPool& pool) {
+  matmul_with(active_kernels(), w, x, ldx, n_tok, y, ldy, pool);
+}
+
+}  // namespace pocketops::kernels

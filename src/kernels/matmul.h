@@ -1,0 +1,28 @@
+// The one entry point model code uses for linear layers: Y = X * W^T with W a
+// (possibly quantized) weight matrix stored row-major in the GGUF mmap.
+#pragma once
+#include <cstddef>
+#include <cstdint>
+
+#include "gguf/tensor_type.h"
+#include "kernels/thread_pool.h"
+
+namespace pocketops::kernels {
+
+struct Matrix {
+  gguf::TensorType type = gguf::TensorType::F32;
+  int64_t rows = 0;          // output features
+  int64_t cols = 0;          // input features (contiguous)
+  const uint8_t* data = nullptr;
+  size_t row_stride = 0;     // bytes between rows
+};
+
+// X: n_tok rows of `cols` floats (stride ldx); Y: n_tok rows, Y[t*ldy + r].
+void matmul(const Matrix& w, const float* x, int64_t ldx, int64_t n_tok, float* y, int64_t ldy, ThreadPool& pool);
+
+// Same with an explicit kernel set (tests compare SIMD against scalar).
+struct KernelSet;
+void matmul_with(const KernelSet& ks, const Matrix& w, const float* x, int64_t ldx, int64_t n_tok, float* y,
+                 int64_t ldy, ThreadPool& pool);
+
+}  // namespace pocketops::kernels
