@@ -1,0 +1,241 @@
+// LFM2 forward pass: embedding -> [RMSNorm -> (gated short conv | GQA
+// attention) -> residual -> RMSNorm -> SwiGLU FFN -> residual] x n_layer ->
+// final norm -> tied output projection.
+#include "model/lfm2_model.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "common/error.h"
+#include "kernels/dequantize.h"
+#include "kernels/fp16.h"
+#include "kernels/matmul.h"
+#include "model/ops.h"
+
+namespace pocketops::model {
+
+namespace {
+
+constexpr int64_t kMicroBatch = 256;  // tokens per internal chunk (bounds scratch memory)
+
+const float* fp16_table() {
+  static const std::vector<float> table = [] {
+    std::vector<float> t(65536);
+    for (uint32_t i = 0; i < 65536; ++i) t[i] = kernels::fp16_to_fp32(static_cast<uint16_t>(i));
+    return t;
+  }();
+  return table.data();
+}
+
+// Grow-only scratch buffer (no allocation per decode step once warm).
+float* scratch(std::vector<float>& v, size_t n) {
+  if (v.size() < n) v.resize(n);
+  return v.data();
+}
+
+}  // namespace
+
+std::unique_ptr<Lfm2Model> Lfm2Model::load(const std::string& path) { return from_file(gguf::File::open(path)); }
+
+std::unique_ptr<Lfm2Model> Lfm2Model::from_file(std::unique_ptr<gguf::File> f) {
+  std::unique_ptr<Lfm2Model> m(new Lfm2Model());
+  m->cfg_ = Lfm2Config::from_gguf(*f);
+  m->w_ = Lfm2Weights::bind(*f, m->cfg_);
+  m->file_ = std::move(f);
+  m->inv_freq_.resize(m->cfg_.head_dim / 2);
+  ops::rope_inv_freq(m->inv_freq_.data(), m->cfg_.head_dim, m->cfg_.rope_base);
+  fp16_table();
+  return m;
+}
+
+void Lfm2Model::forward(Lfm2State& st, std::span<const int32_t> tokens, std::span<const int64_t> rows, float* out,
+                        kernels::ThreadPool& pool, BatchTrace* trace) const {
+  const int64_t n = static_cast<int64_t>(tokens.size());
+  if (n == 0) throw Error("empty batch: nothing to evaluate");
+  if (st.n_past() + n > st.n_ctx())
+    throw Error("prompt of " + std::to_string(n) + " tokens does not fit: " + std::to_string(st.n_past()) +
+                " already in a context of " + std::to_string(st.n_ctx()) + " (use a larger --ctx or a shorter input)");
+  for (int64_t i = 0; i < n; ++i)
+    if (tokens[i] < 0 || tokens[i] >= cfg_.n_vocab)
+      throw Error("token id " + std::to_string(tokens[i]) + " at position " + std::to_string(i) +
+                  " is out of range [0, " + std::to_string(cfg_.n_vocab) + ")");
+  for (int64_t r : rows)
+    if (r < 0 || r >= n) throw Error("requested logits row " + std::to_string(r) + " is outside the batch");
+  if (trace) {
+    trace->n_past_before = st.n_past();
+    trace->n_tokens = n;
+    trace->conv_before = st.conv_;
+    trace->bx.assign(cfg_.n_layer, {});
+    for (int64_t i = 0; i < cfg_.n_layer; ++i)
+      if (!cfg_.is_attention(i)) trace->bx[i].resize(static_cast<size_t>(n) * cfg_.n_embd);
+  }
+  std::vector<int64_t> chunk_rows;
+  std::vector<int64_t> chunk_slots;
+  for (int64_t c0 = 0; c0 < n; c0 += kMicroBatch) {
+    const int64_t cn = std::min(kMicroBatch, n - c0);
+    chunk_rows.clear();
+    chunk_slots.clear();
+    for (size_t i = 0; i < rows.size(); ++i) {
+      if (rows[i] >= c0 && rows[i] < c0 + cn) {
+        chunk_rows.push_back(rows[i] - c0);
+        chunk_slots.push_back(static_cast<int64_t>(i));
+      }
+    }
+    std::vector<float> tmp(chunk_rows.size() * cfg_.n_vocab);
+    forward_chunk(st, tokens.data() + c0, cn, chunk_rows.data(), static_cast<int64_t>(chunk_rows.size()), c0,
+                  tmp.data(), pool, trace);
+    for (size_t i = 0; i < chunk_rows.size(); ++i)
+      std::copy(tmp.begin() + i * cfg_.n_vocab, tmp.begin() + (i + 1) * cfg_.n_vocab,
+                out + chunk_slots[i] * cfg_.n_vocab);
+  }
+}
+
+void Lfm2Model::forward_chunk(Lfm2State& st, const int32_t* tokens, int64_t n, const int64_t* rows, int64_t n_rows,
+                              int64_t row_base, float* out, kernels::ThreadPool& pool, BatchTrace* trace) const {
+  const int64_t d = cfg_.n_embd, ff = cfg_.n_ff, hd = cfg_.head_dim, nh = cfg_.n_head;
+  const int64_t L = cfg_.conv_l;
+  const float eps = cfg_.norm_eps;
+  const int64_t n_past = st.n_past();
+
+  thread_local std::vector<float> xb, hb, ab, bb, cb, gb, ub;
+  float* x = scratch(xb, n * d);  // residual stream
+  float* h = scratch(hb, n * d);  // normed input / mixer output
+  for (int64_t t = 0; t < n; ++t) {
+    const auto& e = w_.tok_embd;
+    kernels::dequantize_row(e.type, e.data + static_cast<size_t>(tokens[t]) * e.row_stride, x + t * d, d);
+  }
+  const float* f16 = fp16_table();
+
+  for (int64_t il = 0; il < cfg_.n_layer; ++il) {
+    const LayerWeights& lw = w_.layers[il];
+    for (int64_t t = 0; t < n; ++t) ops::rms_norm(x + t * d, lw.attn_norm, h + t * d, d, eps);
+
+    float* mix = scratch(ab, n * d);  // mixer output before out projection
+    if (cfg_.is_attention(il)) {
+      const int64_t nkv = cfg_.n_head_kv[il], kvd = nkv * hd, group = nh / nkv;
+      float* q = scratch(bb, n * d);
+      float* kv = scratch(cb, n * 2 * kvd);  // k rows then v rows
+      float* k = kv;
+      float* v = kv + n * kvd;
+      kernels::matmul(lw.wq, h, d, n, q, d, pool);
+      kernels::matmul(lw.wk, h, d, n, k, kvd, pool);
+      kernels::matmul(lw.wv, h, d, n, v, kvd, pool);
+      uint16_t* kc = st.k[il].data();
+      uint16_t* vc = st.v[il].data();
+      for (int64_t t = 0; t < n; ++t) {
+        const int64_t pos = n_past + t;
+        for (int64_t hh = 0; hh < nh; ++hh) {
+          float* qh = q + t * d + hh * hd;
+          ops::rms_norm(qh, lw.q_norm, qh, hd, eps);
+          ops::rope_neox(qh, hd, pos, inv_freq_.data());
+        }
+        for (int64_t hh = 0; hh < nkv; ++hh) {
+          float* kh = k + t * kvd + hh * hd;
+          ops::rms_norm(kh, lw.k_norm, kh, hd, eps);
+          ops::rope_neox(kh, hd, pos, inv_freq_.data());
+        }
+        for (int64_t j = 0; j < kvd; ++j) {
+          kc[pos * kvd + j] = kernels::fp32_to_fp16(k[t * kvd + j]);
+          vc[pos * kvd + j] = kernels::fp32_to_fp16(v[t * kvd + j]);
+        }
+      }
+      const float scale = 1.f / std::sqrt(static_cast<float>(hd));
+      pool.parallel_for(n * nh, [&](int64_t task, int) {
+        const int64_t t = task / nh, hh = task % nh, g = hh / group;
+        const int64_t npos = n_past + t + 1;
+        thread_local std::vector<float> sc, acc;
+        if (sc.size() < static_cast<size_t>(npos)) sc.resize(npos);
+        acc.assign(hd, 0.f);
+        const float* qh = q + t * d + hh * hd;
+        for (int64_t j = 0; j < npos; ++j) {
+          const uint16_t* kr = kc + j * kvd + g * hd;
+          float s = 0;
+          for (int64_t e = 0; e < hd; ++e) s += qh[e] * f16[kr[e]];
+          sc[j] = s * scale;
+        }
+        ops::softmax(sc.data(), npos);
+        for (int64_t j = 0; j < npos; ++j) {
+          const uint16_t* vr = vc + j * kvd + g * hd;
+          const float p = sc[j];
+          for (int64_t e = 0; e < hd; ++e) acc[e] += p * f16[vr[e]];
+        }
+        std::copy(acc.begin(), acc.end(), mix + t * d + hh * hd);
+      });
+      float* o = scratch(bb, n * d);
+      kernels::matmul(lw.wo, mix, d, n, o, d, pool);
+      for (int64_t i = 0; i < n * d; ++i) x[i] += o[i];
+    } else {
+      float* bcx = scratch(cb, n * 3 * d);
+      kernels::matmul(lw.in_proj, h, d, n, bcx, 3 * d, pool);
+      // bx = B * x for every token (stored in h, which is free now).
+      float* bx = h;
+      for (int64_t t = 0; t < n; ++t) {
+        const float* r = bcx + t * 3 * d;
+        for (int64_t c = 0; c < d; ++c) bx[t * d + c] = r[c] * r[2 * d + c];
+      }
+      if (trace) std::copy(bx, bx + n * d, trace->bx[il].begin() + row_base * d);
+      // Depthwise causal conv over [state; bx], kernel index 0 = oldest step.
+      std::vector<float>& state = st.conv_[il];
+      for (int64_t t = 0; t < n; ++t) {
+        const float* c_gate = bcx + t * 3 * d + d;
+        for (int64_t c = 0; c < d; ++c) {
+          float acc = 0;
+          for (int64_t kk = 0; kk < L; ++kk) {
+            const int64_t src = t - (L - 1) + kk;  // index into bx; negative -> state
+            const float val = src >= 0 ? bx[src * d + c] : state[(L - 1 + src) * d + c];
+            acc += lw.conv[c * L + kk] * val;
+          }
+          mix[t * d + c] = c_gate[c] * acc;
+        }
+      }
+      // New state = last L-1 rows of [state; bx].
+      std::vector<float> ns((L - 1) * d);
+      for (int64_t r = 0; r < L - 1; ++r) {
+        const int64_t src = n - (L - 1) + r;
+        const float* from = src >= 0 ? bx + src * d : state.data() + (L - 1 + src) * d;
+        std::copy(from, from + d, ns.begin() + r * d);
+      }
+      state.swap(ns);
+      float* o = scratch(bb, n * d);
+      kernels::matmul(lw.out_proj, mix, d, n, o, d, pool);
+      for (int64_t i = 0; i < n * d; ++i) x[i] += o[i];
+    }
+
+    // SwiGLU feed-forward.
+    for (int64_t t = 0; t < n; ++t) ops::rms_norm(x + t * d, lw.ffn_norm, h + t * d, d, eps);
+    float* g = scratch(gb, n * ff);
+    float* u = scratch(ub, n * ff);
+    kernels::matmul(lw.ffn_gate, h, d, n, g, ff, pool);
+    kernels::matmul(lw.ffn_up, h, d, n, u, ff, pool);
+    ops::swiglu(g, u, g, n * ff);
+    float* o = scratch(bb, n * d);
+    kernels::matmul(lw.ffn_down, g, ff, n, o, d, pool);
+    for (int64_t i = 0; i < n * d; ++i) x[i] += o[i];
+  }
+  st.n_past_ += n;
+
+  if (n_rows > 0) {
+    float* fin = scratch(hb, n_rows * d);
+    for (int64_t r = 0; r < n_rows; ++r) ops::rms_norm(x + rows[r] * d, w_.out_norm, fin + r * d, d, eps);
+    kernels::matmul(w_.output, fin, d, n_rows, out, cfg_.n_vocab, pool);
+  }
+}
+
+void Lfm2Model::rollback(Lfm2State& st, const BatchTrace& trace, int64_t keep) const {
+  if (keep < 0 || keep > trace.n_tokens) throw Error("rollback: keep out of range");
+  const int64_t d = cfg_.n_embd, L = cfg_.conv_l;
+  st.n_past_ = trace.n_past_before + keep;
+  for (int64_t il = 0; il < cfg_.n_layer; ++il) {
+    if (cfg_.is_attention(il)) continue;
+    // State after `keep` tokens = last L-1 rows of [conv_before; bx[0..keep)].
+    std::vector<float>& s = st.conv_[il];
+    const std::vector<float>& before = trace.conv_before[il];
+    for (int64_t r = 0; r < L - 1; ++r) {
+      const int64_t src = keep - (L - 1) + r;
+      const float* from = src >= 0 ? trace.bx[il].data() + src * d : before.data() + (L - 1 + src) * d;
+      std::copy(from, from + d, s.begin() + r * d);
+    }
+  }
+}
+
+}  // namespace pocketops::model

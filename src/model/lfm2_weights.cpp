@@ -1,0 +1,99 @@
+// Tensor lookup by LFM2 name with shape/type validation.
+#include "model/lfm2_weights.h"
+
+#include "common/error.h"
+#include "kernels/dequantize.h"
+
+namespace pocketops::model {
+
+namespace {
+
+class Binder {
+ public:
+  Binder(const gguf::File& f) : f_(f) {}
+
+  const gguf::TensorInfo& need(const std::string& name, std::vector<int64_t> shape) {
+    const gguf::TensorInfo* t = f_.find_tensor(name);
+    if (!t) throw Error(f_.path() + ": missing tensor '" + name + "'");
+    bool ok = t->n_dims <= 4;
+    for (size_t i = 0; i < 4; ++i) ok = ok && t->ne[i] == (i < shape.size() ? shape[i] : 1);
+    if (!ok) {
+      std::string want = "[";
+      for (size_t i = 0; i < shape.size(); ++i) want += (i ? ", " : "") + std::to_string(shape[i]);
+      throw Error(f_.path() + ": tensor '" + name + "' has shape " + t->shape_string() + ", expected " + want + "]");
+    }
+    return *t;
+  }
+
+  kernels::Matrix matrix(const std::string& name, int64_t cols, int64_t rows) {
+    const gguf::TensorInfo& t = need(name, {cols, rows});
+    if (!kernels::is_supported_weight_type(t.type))
+      throw Error(f_.path() + ": tensor '" + name + "' has type " + gguf::type_name(t.type) +
+                  ", which pocketops cannot compute with (supported: F32 F16 BF16 Q4_0 Q4_1 Q5_0 Q5_1 Q8_0 Q2_K..Q6_K)");
+    kernels::Matrix m;
+    m.type = t.type;
+    m.rows = rows;
+    m.cols = cols;
+    m.data = t.data;
+    m.row_stride = gguf::row_bytes(t.type, cols);
+    return m;
+  }
+
+  const float* f32(const std::string& name, std::vector<int64_t> shape) {
+    const gguf::TensorInfo& t = need(name, shape);
+    if (t.type != gguf::TensorType::F32)
+      throw Error(f_.path() + ": tensor '" + name + "' must be F32, is " + gguf::type_name(t.type));
+    if (reinterpret_cast<uintptr_t>(t.data) % alignof(float) != 0)
+      throw Error(f_.path() + ": tensor '" + name + "' data is misaligned");
+    return reinterpret_cast<const float*>(t.data);
+  }
+
+ private:
+  const gguf::File& f_;
+};
+
+}  // namespace
+
+Lfm2Weights Lfm2Weights::bind(const gguf::File& f, Lfm2Config& cfg) {
+  Binder b(f);
+  Lfm2Weights w;
+  const gguf::TensorInfo* emb = f.find_tensor("token_embd.weight");
+  if (!emb) throw Error(f.path() + ": missing tensor 'token_embd.weight'");
+  if (emb->n_dims != 2 || emb->ne[0] != cfg.n_embd)
+    throw Error(f.path() + ": tensor 'token_embd.weight' has shape " + emb->shape_string() + ", expected [" +
+                std::to_string(cfg.n_embd) + ", n_vocab]");
+  if (cfg.n_vocab == 0) cfg.n_vocab = emb->ne[1];
+  if (emb->ne[1] != cfg.n_vocab)
+    throw Error(f.path() + ": token_embd.weight has " + std::to_string(emb->ne[1]) + " rows but the vocabulary has " +
+                std::to_string(cfg.n_vocab) + " tokens");
+  const int64_t d = cfg.n_embd, ff = cfg.n_ff, hd = cfg.head_dim;
+  w.tok_embd = b.matrix("token_embd.weight", d, cfg.n_vocab);
+  w.output = f.find_tensor("output.weight") ? b.matrix("output.weight", d, cfg.n_vocab) : w.tok_embd;
+  w.out_norm = b.f32("token_embd_norm.weight", {d});
+  w.layers.resize(cfg.n_layer);
+  for (int64_t i = 0; i < cfg.n_layer; ++i) {
+    const std::string p = "blk." + std::to_string(i) + ".";
+    LayerWeights& L = w.layers[i];
+    L.attn_norm = b.f32(p + "attn_norm.weight", {d});
+    L.ffn_norm = b.f32(p + "ffn_norm.weight", {d});
+    L.ffn_gate = b.matrix(p + "ffn_gate.weight", d, ff);
+    L.ffn_up = b.matrix(p + "ffn_up.weight", d, ff);
+    L.ffn_down = b.matrix(p + "ffn_down.weight", ff, d);
+    if (cfg.is_attention(i)) {
+      const int64_t kvd = cfg.n_head_kv[i] * hd;
+      L.wq = b.matrix(p + "attn_q.weight", d, d);
+      L.wk = b.matrix(p + "attn_k.weight", d, kvd);
+      L.wv = b.matrix(p + "attn_v.weight", d, kvd);
+      L.wo = b.matrix(p + "attn_output.weight", d, d);
+      L.q_norm = b.f32(p + "attn_q_norm.weight", {hd});
+      L.k_norm = b.f32(p + "attn_k_norm.weight", {hd});
+    } else {
+      L.in_proj = b.matrix(p + "shortconv.in_proj.weight", d, 3 * d);
+      L.out_proj = b.matrix(p + "shortconv.out_proj.weight", d, d);
+      L.conv = b.f32(p + "shortconv.conv.weight", {cfg.conv_l, d});
+    }
+  }
+  return w;
+}
+
+}  // namespace pocketops::model

@@ -1,0 +1,34 @@
+// Views of the LFM2 weight tensors inside the mapped GGUF, shape-checked.
+#pragma once
+#include <vector>
+
+#include "gguf/gguf_reader.h"
+#include "kernels/matmul.h"
+#include "model/lfm2_config.h"
+
+namespace pocketops::model {
+
+struct LayerWeights {
+  const float* attn_norm = nullptr;  // [n_embd]
+  const float* ffn_norm = nullptr;   // [n_embd]
+  kernels::Matrix ffn_gate, ffn_up, ffn_down;
+  // attention layers
+  kernels::Matrix wq, wk, wv, wo;
+  const float* q_norm = nullptr;     // [head_dim]
+  const float* k_norm = nullptr;     // [head_dim]
+  // short-conv layers
+  kernels::Matrix in_proj, out_proj;
+  const float* conv = nullptr;       // [n_embd][conv_l]
+};
+
+struct Lfm2Weights {
+  kernels::Matrix tok_embd;        // [n_vocab][n_embd]
+  kernels::Matrix output;          // tied to tok_embd unless output.weight exists
+  const float* out_norm = nullptr; // token_embd_norm.weight
+  std::vector<LayerWeights> layers;
+
+  // Finds every tensor, checks shapes and types; throws Error naming the tensor.
+  static Lfm2Weights bind(const gguf::File& f, Lfm2Config& cfg);
+};
+
+}  // namespace pocketops::model

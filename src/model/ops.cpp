@@ -1,0 +1,49 @@
+// Implementations of the small LFM2 ops.
+#include "model/ops.h"
+
+#include <cmath>
+
+namespace pocketops::model::ops {
+
+void rms_norm(const float* x, const float* w, float* y, int64_t n, float eps) {
+  double ss = 0;
+  for (int64_t i = 0; i < n; ++i) ss += static_cast<double>(x[i]) * x[i];
+  const float scale = static_cast<float>(1.0 / std::sqrt(ss / n + eps));
+  for (int64_t i = 0; i < n; ++i) y[i] = x[i] * scale * w[i];
+}
+
+void rope_inv_freq(float* inv_freq, int64_t d, float base) {
+  for (int64_t i = 0; i < d / 2; ++i)
+    inv_freq[i] = static_cast<float>(std::pow(static_cast<double>(base), -2.0 * i / d));
+}
+
+void rope_neox(float* x, int64_t d, int64_t pos, const float* inv_freq) {
+  const int64_t h = d / 2;
+  for (int64_t i = 0; i < h; ++i) {
+    const float theta = static_cast<float>(pos) * inv_freq[i];
+    const float c = std::cos(theta), s = std::sin(theta);
+    const float a = x[i], b = x[i + h];
+    x[i] = a * c - b * s;
+    x[i + h] = a * s + b * c;
+  }
+}
+
+float silu(float x) { return x / (1.f + std::exp(-x)); }
+
+void swiglu(const float* g, const float* u, float* y, int64_t n) {
+  for (int64_t i = 0; i < n; ++i) y[i] = silu(g[i]) * u[i];
+}
+
+void softmax(float* x, int64_t n) {
+  float mx = -INFINITY;
+  for (int64_t i = 0; i < n; ++i) mx = x[i] > mx ? x[i] : mx;
+  double sum = 0;
+  for (int64_t i = 0; i < n; ++i) {
+    x[i] = std::exp(x[i] - mx);
+    sum += x[i];
+  }
+  const float inv = static_cast<float>(1.0 / sum);
+  for (int64_t i = 0; i < n; ++i) x[i] *= inv;
+}
+
+}  // namespace pocketops::model::ops

@@ -1,0 +1,20 @@
+// Small element-wise / row operations of the LFM2 forward pass (RMSNorm,
+// NEOX RoPE, SiLU gating, softmax) in plain C++ the compiler vectorizes.
+#pragma once
+#include <cstdint>
+
+namespace pocketops::model::ops {
+
+// y = x / sqrt(mean(x^2) + eps) * w   (sum of squares in double, like the reference)
+void rms_norm(const float* x, const float* w, float* y, int64_t n, float eps);
+// NEOX-style rotary embedding of one head vector of size d at position pos.
+void rope_neox(float* x, int64_t d, int64_t pos, const float* inv_freq);
+// inv_freq[i] = base^(-2i/d), i < d/2
+void rope_inv_freq(float* inv_freq, int64_t d, float base);
+// y[i] = silu(g[i]) * u[i]
+void swiglu(const float* g, const float* u, float* y, int64_t n);
+float silu(float x);
+// In-place softmax over n values; returns nothing, handles -inf.
+void softmax(float* x, int64_t n);
+
+}  // namespace pocketops::model::ops
