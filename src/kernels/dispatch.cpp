@@ -51,6 +51,12 @@ void choose() {
 
 }  // namespace
 
+#if !(defined(__x86_64__) || defined(_M_X64))
+// Non-x86 builds compile no x86/ sources: no SIMD sets (an ARM set would go here).
+const KernelSet* avx2_kernels() { return nullptr; }
+const KernelSet* avx512_kernels() { return nullptr; }
+#endif
+
 const KernelSet& scalar_kernels() {
   static const KernelSet k = make_scalar();
   return k;

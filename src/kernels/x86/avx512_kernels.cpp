@@ -1,0 +1,85 @@
+// AVX-512 (F/BW/VL/DQ + VNNI + BF16) kernel set: the shared 256-bit kernels
+// with vpdpbusd integer dot products, plus 512-bit float/BF16 dot products.
+#if defined(__x86_64__)
+// GCC 12 warns about _mm512_undefined_* inside its own intrinsic headers.
+#pragma GCC diagnostic ignored "-Wuninitialized"
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#include <immintrin.h>
+
+#include <cstdint>
+#include <cstring>
+
+#include "kernels/dispatch.h"
+#include "kernels/quant_blocks.h"
+#include "kernels/x86/x86_sets.h"
+
+namespace pocketops::kernels::x86 {
+namespace {
+#define PO_VNNI 1
+#include "kernels/x86/dot256.inc"
+#include "kernels/x86/gemm256.inc"
+#undef PO_VNNI
+
+// BF16 x BF16 with vdpbf16ps (products are exact in fp32; denormals flush).
+float vd_bf16_512(int64_t n, const void* vw, const void* va) {
+  const uint16_t* w = static_cast<const uint16_t*>(vw);
+  const uint16_t* a = static_cast<const uint16_t*>(va);
+  __m512 s0 = _mm512_setzero_ps(), s1 = s0;
+  int64_t i = 0;
+  for (; i + 64 <= n; i += 64) {
+    s0 = _mm512_dpbf16_ps(s0, (__m512bh)_mm512_loadu_si512(w + i), (__m512bh)_mm512_loadu_si512(a + i));
+    s1 = _mm512_dpbf16_ps(s1, (__m512bh)_mm512_loadu_si512(w + i + 32), (__m512bh)_mm512_loadu_si512(a + i + 32));
+  }
+  for (; i + 32 <= n; i += 32)
+    s0 = _mm512_dpbf16_ps(s0, (__m512bh)_mm512_loadu_si512(w + i), (__m512bh)_mm512_loadu_si512(a + i));
+  float s = _mm512_reduce_add_ps(_mm512_add_ps(s0, s1));
+  for (; i < n; ++i) s += bf2f(w[i]) * bf2f(a[i]);
+  return s;
+}
+
+float vd_f32_512(int64_t n, const void* vw, const void* va) {
+  const float* w = static_cast<const float*>(vw);
+  const float* a = static_cast<const float*>(va);
+  __m512 s0 = _mm512_setzero_ps(), s1 = s0;
+  int64_t i = 0;
+  for (; i + 32 <= n; i += 32) {
+    s0 = _mm512_fmadd_ps(_mm512_loadu_ps(w + i), _mm512_loadu_ps(a + i), s0);
+    s1 = _mm512_fmadd_ps(_mm512_loadu_ps(w + i + 16), _mm512_loadu_ps(a + i + 16), s1);
+  }
+  for (; i + 16 <= n; i += 16) s0 = _mm512_fmadd_ps(_mm512_loadu_ps(w + i), _mm512_loadu_ps(a + i), s0);
+  float s = _mm512_reduce_add_ps(_mm512_add_ps(s0, s1));
+  for (; i < n; ++i) s += w[i] * a[i];
+  return s;
+}
+
+inline __m512 ld_f16_512(const uint16_t* p) {
+  return _mm512_cvtph_ps(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(p)));
+}
+
+float vd_f16_512(int64_t n, const void* vw, const void* va) {
+  const uint16_t* w = static_cast<const uint16_t*>(vw);
+  const uint16_t* a = static_cast<const uint16_t*>(va);
+  __m512 s0 = _mm512_setzero_ps(), s1 = s0;
+  int64_t i = 0;
+  for (; i + 32 <= n; i += 32) {
+    s0 = _mm512_fmadd_ps(ld_f16_512(w + i), ld_f16_512(a + i), s0);
+    s1 = _mm512_fmadd_ps(ld_f16_512(w + i + 16), ld_f16_512(a + i + 16), s1);
+  }
+  for (; i + 16 <= n; i += 16) s0 = _mm512_fmadd_ps(ld_f16_512(w + i), ld_f16_512(a + i), s0);
+  float s = _mm512_reduce_add_ps(_mm512_add_ps(s0, s1));
+  for (; i < n; ++i) s += h2f(w[i]) * h2f(a[i]);
+  return s;
+}
+
+}  // namespace
+
+void fill_avx512_kernels(KernelSet& k) {
+  fill_256(k);
+  fill_gemm_256(k);
+  k.vec_dot[static_cast<int>(TensorType::F32)] = vd_f32_512;
+  k.vec_dot[static_cast<int>(TensorType::F16)] = vd_f16_512;
+  k.vec_dot[static_cast<int>(TensorType::BF16)] = vd_bf16_512;
+}
+
+}  // namespace pocketops::kernels::x86
+#endif

@@ -1,0 +1,43 @@
+// Baseline-compiled CPU feature checks and the avx2_kernels()/avx512_kernels()
+// hooks: SIMD code runs only after __builtin_cpu_supports says it may.
+
+#include "kernels/dispatch.h"
+#include "kernels/x86/x86_sets.h"
+
+namespace pocketops::kernels {
+
+namespace {
+
+bool has_avx2() {
+  __builtin_cpu_init();
+  return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") && __builtin_cpu_supports("f16c") &&
+         __builtin_cpu_supports("bmi2");
+}
+
+bool has_avx512() {
+  __builtin_cpu_init();
+  return has_avx2() && __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
+         __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512dq") &&
+         __builtin_cpu_supports("avx512vnni") && __builtin_cpu_supports("avx512bf16");
+}
+
+KernelSet* build(const char* name, void (*fill)(KernelSet&)) {
+  auto* k = new KernelSet();  // lives for the whole process
+  k->name = name;
+  fill(*k);
+  return k;
+}
+
+}  // namespace
+
+const KernelSet* avx2_kernels() {
+  static const KernelSet* k = has_avx2() ? build("avx2", x86::fill_avx2_kernels) : nullptr;
+  return k;
+}
+
+const KernelSet* avx512_kernels() {
+  static const KernelSet* k = has_avx512() ? build("avx512", x86::fill_avx512_kernels) : nullptr;
+  return k;
+}
+
+}  // namespace pocketops::kernels
