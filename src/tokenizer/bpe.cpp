@@ -61,16 +61,15 @@ void BpeMerges::apply(const int32_t* ids, size_t n, std::vector<Piece>& out, Scr
   auto& heap = sc.heap;
   syms.resize(n);
   heap.clear();
-  for (size_t i = 0; i < n; ++i) {
-    syms[i] = {ids[i], static_cast<int32_t>(i) - 1, i + 1 < n ? static_cast<int32_t>(i + 1) : -1,
-               static_cast<uint32_t>(i), 1};
-  }
+  for (size_t i = 0; i < n; ++i)
+    syms[i] = {ids[i], static_cast<int32_t>(i) - 1, i + 1 < n ? static_cast<int32_t>(i + 1) : -1, 1};
   const Scratch::Worse worse;
   auto consider = [&](int32_t l, int32_t r) {
     if (l < 0 || r < 0) return;
     const Merge* m = find(syms[l].id, syms[r].id);
     if (!m) return;
-    heap.push_back({m->rank, l, r, syms[l].len, syms[r].len, m->result});
+    const uint64_t order = (static_cast<uint64_t>(static_cast<uint32_t>(m->rank)) << 32) | static_cast<uint32_t>(l);
+    heap.push_back({order, syms[l].len, syms[r].len});
     std::push_heap(heap.begin(), heap.end(), worse);
   };
   for (size_t i = 1; i < n; ++i) consider(static_cast<int32_t>(i - 1), static_cast<int32_t>(i));
@@ -79,20 +78,24 @@ void BpeMerges::apply(const int32_t* ids, size_t n, std::vector<Piece>& out, Scr
     std::pop_heap(heap.begin(), heap.end(), worse);
     const Scratch::Cand c = heap.back();
     heap.pop_back();
-    auto& L = syms[c.left];
-    auto& R = syms[c.right];
-    // Stale when either side was merged away or has grown since it was queued
-    // (symbol starts never move, so equal lengths mean equal texts).
-    if (L.len == 0 || R.len == 0 || L.len != c.left_len || R.len != c.right_len) continue;
+    const auto left = static_cast<int32_t>(c.order & 0xFFFFFFFFu);
+    auto& L = syms[left];
+    // Stale when the left symbol was merged away or has grown since this was
+    // queued, or the right one has (equal lengths at fixed starts = equal texts).
+    if (L.len != c.left_len || L.next < 0) continue;
+    const int32_t right = L.next;
+    auto& R = syms[right];
+    if (R.len != c.right_len) continue;
+    const Merge* m = find(L.id, R.id);
     L.len += R.len;
-    L.id = c.result;
+    L.id = m->result;
     R.len = 0;
     L.next = R.next;
-    if (R.next >= 0) syms[R.next].prev = c.left;
-    consider(L.prev, c.left);
-    consider(c.left, L.next);
+    if (R.next >= 0) syms[R.next].prev = left;
+    consider(L.prev, left);
+    consider(left, L.next);
   }
-  for (int32_t i = 0; i >= 0; i = syms[i].next) out.push_back({syms[i].id, syms[i].start, syms[i].len});
+  for (int32_t i = 0; i >= 0; i = syms[i].next) out.push_back({syms[i].id, static_cast<uint32_t>(i), syms[i].len});
 }
 
 }  // namespace pocketops::tokenizer

@@ -32,21 +32,20 @@ class BpeMerges {
   void apply(const int32_t* ids, size_t n, std::vector<Piece>& out, Scratch& scratch) const;
 
   struct Scratch {
+    // Symbol i starts at byte i of the word (starts never move when merging).
     struct Sym {
       int32_t id;
       int32_t prev, next;
-      uint32_t start, len;
+      uint32_t len;
     };
+    // A queued merge of the symbols at `left` and `left + left_len`; `order`
+    // packs (rank, left) so the smallest value is the next merge to apply.
     struct Cand {
-      int32_t rank;
-      int32_t left, right;
+      uint64_t order;
       uint32_t left_len, right_len;
-      int32_t result;
     };
     struct Worse {
-      bool operator()(const Cand& a, const Cand& b) const {
-        return a.rank > b.rank || (a.rank == b.rank && a.left > b.left);
-      }
+      bool operator()(const Cand& a, const Cand& b) const { return a.order > b.order; }
     };
     std::vector<Sym> syms;
     std::vector<Cand> heap;
