@@ -71,7 +71,11 @@ void ThreadPool::dispatch(const std::function<void(int)>& job) {
   }
   if (wake) cv_.notify_all();
   job(0);
-  while (pending_.load(std::memory_order_acquire) != 0) PO_PAUSE();
+  // Spin briefly, then yield so an oversubscribed machine still makes progress.
+  for (int spins = 0; pending_.load(std::memory_order_acquire) != 0; ++spins) {
+    if (spins < 20000) PO_PAUSE();
+    else std::this_thread::yield();
+  }
 }
 
 void ThreadPool::parallel_for(int64_t n_tasks, const std::function<void(int64_t, int)>& fn) {

@@ -1,0 +1,37 @@
+// Engine: one loaded model (weights mmapped), its tokenizer and the thread
+// pool, shared by every session that generates with it.
+#pragma once
+#include <memory>
+#include <string>
+
+#include "kernels/thread_pool.h"
+#include "model/lfm2_model.h"
+#include "tokenizer/tokenizer.h"
+
+namespace pocketops::engine {
+
+struct EngineOptions {
+  int n_threads = 0;  // <= 0: all cores
+};
+
+class Engine {
+ public:
+  static std::unique_ptr<Engine> load(const std::string& path, const EngineOptions& opt = {});
+
+  const model::Lfm2Model& model() const { return *model_; }
+  const tokenizer::Tokenizer& tokenizer() const { return tok_; }
+  kernels::ThreadPool& pool() const { return *pool_; }
+  const gguf::File& file() const { return model_->file(); }
+  double load_seconds() const { return load_s_; }
+  // Context length to use when the caller asks for `requested` (0 = default
+  // 4096), capped by what the model was trained for.
+  int64_t context_for(int64_t requested) const;
+
+ private:
+  std::unique_ptr<model::Lfm2Model> model_;
+  tokenizer::Tokenizer tok_;
+  std::unique_ptr<kernels::ThreadPool> pool_;
+  double load_s_ = 0;
+};
+
+}  // namespace pocketops::engine
