@@ -1,0 +1,98 @@
+// Kernel micro-benchmarks: decode-shaped (1 token) and prefill-shaped (512
+// tokens) matmuls per weight type and kernel set; reports weight GB/s and GMAC/s.
+#include <benchmark/benchmark.h>
+
+#include <map>
+#include <random>
+#include <string>
+#include <tuple>
+#include <vector>
+
+#include "kernels/dispatch.h"
+#include "kernels/matmul.h"
+#include "kernels/quantize.h"
+#include "kernels/thread_pool.h"
+
+namespace {
+
+using namespace pocketops;
+using gguf::TensorType;
+
+const std::vector<uint8_t>& weights(TensorType t, int64_t rows, int64_t cols) {
+  static std::map<std::tuple<int, int64_t, int64_t>, std::vector<uint8_t>> cache;
+  auto key = std::make_tuple(static_cast<int>(t), rows, cols);
+  auto it = cache.find(key);
+  if (it != cache.end()) return it->second;
+  std::mt19937 rng(1);
+  std::normal_distribution<float> nd(0.f, 0.02f);
+  std::vector<float> x(rows * cols);
+  for (auto& v : x) v = nd(rng);
+  return cache[key] = kernels::quantize_matrix(t, x.data(), rows, cols);
+}
+
+kernels::ThreadPool& pool() {
+  static kernels::ThreadPool p(kernels::default_thread_count());
+  return p;
+}
+
+void run(benchmark::State& state, TensorType t, const std::string& set, int64_t rows, int64_t cols, int64_t n_tok) {
+  const kernels::KernelSet* ks = nullptr;
+  for (const kernels::KernelSet* k : kernels::available_kernel_sets())
+    if (k->name == set) ks = k;
+  if (!ks) {
+    state.SkipWithError(("kernel set not available: " + set).c_str());
+    return;
+  }
+  const auto& w = weights(t, rows, cols);
+  kernels::Matrix m{t, rows, cols, w.data(), gguf::row_bytes(t, cols)};
+  std::vector<float> x(n_tok * cols), y(n_tok * rows);
+  std::mt19937 rng(2);
+  std::normal_distribution<float> nd(0.f, 1.f);
+  for (auto& v : x) v = nd(rng);
+  for (auto _ : state) {
+    kernels::matmul_with(*ks, m, x.data(), cols, n_tok, y.data(), rows, pool());
+    benchmark::DoNotOptimize(y.data());
+    benchmark::ClobberMemory();
+  }
+  const double iters = static_cast<double>(state.iterations());
+  state.counters["GB/s"] = benchmark::Counter(iters * w.size() / 1e9, benchmark::Counter::kIsRate);
+  state.counters["GMAC/s"] = benchmark::Counter(iters * rows * cols * n_tok / 1e9, benchmark::Counter::kIsRate);
+}
+
+void register_all() {
+  const TensorType types[] = {TensorType::Q4_0, TensorType::Q8_0, TensorType::Q4_K, TensorType::Q6_K,
+                              TensorType::Q5_K, TensorType::F16,  TensorType::BF16, TensorType::Q4_1,
+                              TensorType::Q5_0, TensorType::Q5_1, TensorType::F32};
+  struct Shape {
+    const char* name;
+    int64_t rows, cols, n_tok;
+  };
+  const Shape shapes[] = {{"decode_2048x2048", 2048, 2048, 1},
+                          {"decode_8192x2048", 8192, 2048, 1},
+                          {"decode_2048x8192", 2048, 8192, 1},
+                          {"prefill512_2048x2048", 2048, 2048, 512}};
+  for (const Shape& s : shapes) {
+    for (TensorType t : types) {
+      for (const kernels::KernelSet* k : kernels::available_kernel_sets()) {
+        const std::string set = k->name;
+        const std::string name = std::string(s.name) + "/" + gguf::type_name(t) + "/" + set;
+        auto* b = benchmark::RegisterBenchmark(name.c_str(), [=](benchmark::State& st) {
+          run(st, t, set, s.rows, s.cols, s.n_tok);
+        });
+        b->Unit(benchmark::kMicrosecond)->UseRealTime();
+        if (s.n_tok > 1) b->MinTime(0.5);
+      }
+    }
+  }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  register_all();
+  benchmark::Initialize(&argc, argv);
+  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+  benchmark::RunSpecifiedBenchmarks();
+  benchmark::Shutdown();
+  return 0;
+}
