@@ -126,24 +126,35 @@ int32_t Sampler::sample(const float* logits, const uint8_t* mask) {
     }
   }
 
-  cands_.clear();
+  // Greedy: one pass, lowest id on ties, no candidate list.
+  if (p.temperature <= 0.0f) {
+    int32_t best = -1;
+    bool any_allowed = false;
+    for (size_t i = 0; i < n; ++i) {
+      if (mask && !mask[i]) continue;
+      any_allowed = true;
+      const float l = adjusted_[i];
+      if (std::isnan(l) || l == -std::numeric_limits<float>::infinity()) continue;
+      if (best < 0 || l > adjusted_[best]) best = static_cast<int32_t>(i);
+    }
+    require(any_allowed, "sampler: no token is allowed by the mask");
+    require(best >= 0, "sampler: every allowed token has logit -inf or NaN");
+    return best;
+  }
+
+  cands_.resize(n);
+  size_t nc = 0;
   bool any_allowed = false;
   for (size_t i = 0; i < n; ++i) {
     if (mask && !mask[i]) continue;
     any_allowed = true;
     const float l = adjusted_[i];
     if (std::isnan(l) || l == -std::numeric_limits<float>::infinity()) continue;
-    cands_.push_back({l, static_cast<int32_t>(i)});
+    cands_[nc++] = {l, static_cast<int32_t>(i), 0.0f};
   }
+  cands_.resize(nc);
   require(any_allowed, "sampler: no token is allowed by the mask");
-  require(!cands_.empty(), "sampler: every allowed token has logit -inf or NaN");
-
-  if (p.temperature <= 0.0f) {  // greedy; candidates are in id order, so '>' keeps the lowest id on ties
-    Cand best = cands_[0];
-    for (const auto& c : cands_)
-      if (c.logit > best.logit) best = c;
-    return best.id;
-  }
+  require(nc > 0, "sampler: every allowed token has logit -inf or NaN");
 
   auto better = [](const Cand& a, const Cand& b) { return a.logit > b.logit || (a.logit == b.logit && a.id < b.id); };
   bool sorted = false;
@@ -156,7 +167,7 @@ int32_t Sampler::sample(const float* logits, const uint8_t* mask) {
 
   float mx = -std::numeric_limits<float>::infinity();
   for (const auto& c : cands_) mx = std::max(mx, c.logit);
-  if (std::isinf(mx)) {  // +inf logits: they share all the mass
+  if (std::isinf(mx)) {  // +inf logits share all the mass
     std::vector<Cand> inf;
     for (const auto& c : cands_)
       if (c.logit == mx) inf.push_back(c);
@@ -164,28 +175,36 @@ int32_t Sampler::sample(const float* logits, const uint8_t* mask) {
   }
 
   if (p.top_p < 1.0f && cands_.size() > 1) {
+    // Untempered probabilities (as the reference computes top-p before temperature).
     double z = 0;
-    for (const auto& c : cands_) z += std::exp(static_cast<double>(c.logit) - mx);
+    for (auto& c : cands_) {
+      c.e = std::exp(c.logit - mx);
+      z += c.e;
+    }
     const double target = static_cast<double>(p.top_p) * z;
-    size_t m = sorted ? cands_.size() : std::min<size_t>(cands_.size(), 256);
+    // Grow a sorted prefix (nth_element on the unsorted rest, then sort the new
+    // block) until it covers the nucleus; peaked distributions stop early.
+    size_t done = sorted ? cands_.size() : 0;
+    size_t m = sorted ? cands_.size() : std::min<size_t>(cands_.size(), 128);
+    double cum = 0;
+    size_t cut = 0, i = 0;
     for (;;) {
-      if (!sorted) std::partial_sort(cands_.begin(), cands_.begin() + m, cands_.end(), better);
-      double cum = 0;
-      size_t cut = 0;
-      for (size_t i = 0; i < m; ++i) {
-        cum += std::exp(static_cast<double>(cands_[i].logit) - mx);
+      if (m > done) {
+        if (m < cands_.size()) std::nth_element(cands_.begin() + done, cands_.begin() + m, cands_.end(), better);
+        std::sort(cands_.begin() + done, cands_.begin() + m, better);
+        done = m;
+      }
+      for (; i < m; ++i) {
+        cum += cands_[i].e;
         if (cum >= target) {
           cut = i + 1;
           break;
         }
       }
-      if (cut) {
-        cands_.resize(cut);
-        break;
-      }
-      if (m == cands_.size()) break;
+      if (cut || m == cands_.size()) break;
       m = std::min(cands_.size(), m * 4);
     }
+    if (cut) cands_.resize(cut);
   }
 
   if (p.min_p > 0.0f && cands_.size() > 1) {
@@ -193,12 +212,15 @@ int32_t Sampler::sample(const float* logits, const uint8_t* mask) {
     cands_.erase(std::remove_if(cands_.begin(), cands_.end(), [&](const Cand& c) { return c.logit < thresh; }), cands_.end());
   }
 
-  const double inv_t = 1.0 / p.temperature;
+  const float inv_t = 1.0f / p.temperature;
   double z = 0;
-  for (const auto& c : cands_) z += std::exp((static_cast<double>(c.logit) - mx) * inv_t);
+  for (auto& c : cands_) {
+    c.e = std::exp((c.logit - mx) * inv_t);
+    z += c.e;
+  }
   double r = next_unit() * z;
   for (const auto& c : cands_) {
-    r -= std::exp((static_cast<double>(c.logit) - mx) * inv_t);
+    r -= c.e;
     if (r < 0) return c.id;
   }
   return cands_.back().id;  // rounding left a sliver

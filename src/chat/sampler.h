@@ -55,6 +55,7 @@ class Sampler {
   struct Cand {
     float logit;
     int32_t id;
+    float e;  // exp(logit - max) (scaled by 1/temperature in the last step)
   };
   uint64_t next_u64();
   double next_unit();  // uniform in [0, 1)
