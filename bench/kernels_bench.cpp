@@ -2,6 +2,7 @@
 // tokens) matmuls per weight type and kernel set; reports weight GB/s and GMAC/s.
 #include <benchmark/benchmark.h>
 
+#include <cstdlib>
 #include <map>
 #include <random>
 #include <string>
@@ -31,7 +32,9 @@ const std::vector<uint8_t>& weights(TensorType t, int64_t rows, int64_t cols) {
 }
 
 kernels::ThreadPool& pool() {
-  static kernels::ThreadPool p(kernels::default_thread_count());
+  // POCKETOPS_BENCH_THREADS overrides the thread count (default: all cores)
+  static kernels::ThreadPool p(std::getenv("POCKETOPS_BENCH_THREADS") ? std::atoi(std::getenv("POCKETOPS_BENCH_THREADS"))
+                                                                      : kernels::default_thread_count());
   return p;
 }
 
