@@ -1,0 +1,177 @@
+// `pocketops bench`: prefill (pp) and decode (tg) throughput of a model file,
+// mean ± stddev over repetitions after a warm-up, plus load time, peak RSS and
+// the cost of verifying a batch of speculative draft tokens.
+#include <algorithm>
+#include <chrono>
+#include <map>
+#include <cmath>
+#include <cstdio>
+#include <nlohmann/json.hpp>
+
+#include "cli/cli_util.h"
+#include "cli/command.h"
+#include "common/error.h"
+#include "engine/engine.h"
+#include "gguf/gguf_reader.h"
+#include "kernels/dispatch.h"
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+struct Stat {
+  double mean = 0, sd = 0;
+};
+Stat stats(const std::vector<double>& v) {
+  Stat s;
+  if (v.empty()) return s;
+  for (double x : v) s.mean += x;
+  s.mean /= v.size();
+  for (double x : v) s.sd += (x - s.mean) * (x - s.mean);
+  s.sd = v.size() > 1 ? std::sqrt(s.sd / (v.size() - 1)) : 0;
+  return s;
+}
+
+std::string model_type(const pocketops::gguf::File& f) {
+  // The most common weight type among 2-D tensors, by bytes.
+  std::map<std::string, uint64_t> bytes;
+  for (const auto& t : f.tensors())
+    if (t.n_dims >= 2) bytes[pocketops::gguf::type_name(t.type)] += t.nbytes;
+  std::string best;
+  uint64_t mx = 0;
+  std::string all;
+  for (const auto& [k, v] : bytes) {
+    all += (all.empty() ? "" : "+") + k;
+    if (v > mx) mx = v, best = k;
+  }
+  return bytes.size() > 1 ? best + " (" + all + ")" : best;
+}
+
+int run_bench(int argc, char** argv) {
+  CLI::App app{"Measure prefill and decode speed (tokens/s) of a model on this machine"};
+  std::string path;
+  int p = 512, n = 128, threads = 0, reps = 3, draft_batch = 8;
+  int64_t ctx = 0;
+  bool json = false;
+  app.add_option("-m,--model", path, "GGUF model file")->required();
+  app.add_option("-p,--prompt-tokens", p, "prefill batch size (pp)")->capture_default_str()->check(CLI::Range(0, 1 << 16));
+  app.add_option("-n,--gen-tokens", n, "decode steps (tg)")->capture_default_str()->check(CLI::Range(0, 1 << 16));
+  app.add_option("-t,--threads", threads, "threads (default: all cores)");
+  app.add_option("-r,--reps", reps, "repetitions after one warm-up")->capture_default_str()->check(CLI::Range(1, 1000));
+  app.add_option("--ctx", ctx, "context size (default: enough for the test)");
+  app.add_option("--draft-batch", draft_batch, "tokens in the speculative-verification measurement (0 = skip)")
+      ->capture_default_str()->check(CLI::Range(0, 64));
+  app.add_flag("--json", json, "print one JSON object");
+  if (auto rc = pocketops::cli::parse_args(app, argc, argv)) return *rc;
+
+  auto eng = pocketops::engine::Engine::load(path, {threads});
+  const auto& m = eng->model();
+  const int64_t V = m.n_vocab();
+  const int64_t need = std::max<int64_t>(p, 1) + n + draft_batch + 1;
+  if (ctx == 0) ctx = std::min<int64_t>(std::max<int64_t>(need, 4096), m.config().n_ctx_train);
+  if (need > ctx) throw pocketops::Error("context " + std::to_string(ctx) + " too small for the test (" + std::to_string(need) + ")");
+  pocketops::model::Lfm2State st(m.config(), ctx);
+  uint64_t rng = 42;
+  auto rand_tok = [&] {
+    rng = rng * 6364136223846793005ull + 1442695040888963407ull;
+    return static_cast<int32_t>((rng >> 33) % static_cast<uint64_t>(V));
+  };
+  std::vector<float> logits(static_cast<size_t>(std::max(draft_batch, 1)) * V);
+  auto& pool = eng->pool();
+
+  auto run_pp = [&]() {
+    st.reset();
+    std::vector<int32_t> toks(p);
+    for (auto& t : toks) t = rand_tok();
+    int64_t last = p - 1;
+    auto t0 = Clock::now();
+    m.forward(st, toks, std::span<const int64_t>(&last, 1), logits.data(), pool);
+    return std::chrono::duration<double>(Clock::now() - t0).count();
+  };
+  auto run_tg = [&]() {
+    st.reset();
+    int32_t tok = rand_tok();
+    int64_t r0 = 0;
+    auto t0 = Clock::now();
+    for (int i = 0; i < n; ++i) {
+      m.forward(st, std::span<const int32_t>(&tok, 1), std::span<const int64_t>(&r0, 1), logits.data(), pool);
+      tok = static_cast<int32_t>(std::max_element(logits.begin(), logits.begin() + V) - logits.begin());
+    }
+    return std::chrono::duration<double>(Clock::now() - t0).count();
+  };
+  // Verification cost: one forward of draft_batch tokens (all rows) vs one token, at the same depth.
+  auto run_verify = [&](int batch) {
+    st.reset();
+    std::vector<int32_t> pre(64);
+    for (auto& t : pre) t = rand_tok();
+    int64_t last = 63;
+    m.forward(st, pre, std::span<const int64_t>(&last, 1), logits.data(), pool);
+    std::vector<int32_t> toks(batch);
+    for (auto& t : toks) t = rand_tok();
+    std::vector<int64_t> rows(batch);
+    for (int i = 0; i < batch; ++i) rows[i] = i;
+    pocketops::model::BatchTrace trace;
+    double best = 1e30;
+    for (int k = 0; k < 5; ++k) {
+      auto t0 = Clock::now();
+      m.forward(st, toks, rows, logits.data(), pool, &trace);
+      best = std::min(best, std::chrono::duration<double>(Clock::now() - t0).count());
+      m.rollback(st, trace, 0);
+    }
+    return best;
+  };
+
+  std::vector<double> pp, tg;
+  if (p > 0) run_pp();  // warm-up (also faults the weights in)
+  if (n > 0) {
+    int saved = n;
+    n = std::min(n, 16);
+    run_tg();
+    n = saved;
+  }
+  for (int r = 0; r < reps; ++r) {
+    if (p > 0) pp.push_back(p / run_pp());
+    if (n > 0) tg.push_back(n / run_tg());
+  }
+  double verify_ratio = 0;
+  if (draft_batch > 0) verify_ratio = run_verify(draft_batch) / run_verify(1);
+  Stat spp = stats(pp), stg = stats(tg);
+  const std::string mt = model_type(eng->file());
+  const std::string kset = pocketops::kernels::active_kernels().name;
+  if (json) {
+    nlohmann::ordered_json j;
+    j["model"] = path;
+    j["model_type"] = mt;
+    j["file_mib"] = eng->file().file_size() / 1048576.0;
+    j["threads"] = pool.size();
+    j["kernels"] = kset;
+    j["pp_tokens"] = p;
+    j["tg_tokens"] = n;
+    j["reps"] = reps;
+    j["pp_tps"] = spp.mean;
+    j["pp_tps_sd"] = spp.sd;
+    j["tg_tps"] = stg.mean;
+    j["tg_tps_sd"] = stg.sd;
+    j["verify_batch"] = draft_batch;
+    j["verify_cost_ratio"] = verify_ratio;
+    j["load_s"] = eng->load_seconds();
+    j["ctx"] = ctx;
+    j["kv_cache_mib"] = st.kv_bytes() / 1048576.0;
+    j["peak_rss_mb"] = pocketops::cli::peak_rss_mb();
+    std::printf("%s\n", j.dump().c_str());
+  } else {
+    std::printf("model        %s (%s, %.1f MiB)\n", path.c_str(), mt.c_str(), eng->file().file_size() / 1048576.0);
+    std::printf("threads      %d (kernels: %s)\n", pool.size(), kset.c_str());
+    std::printf("load         %.3f s\n", eng->load_seconds());
+    if (p > 0) std::printf("pp%-4d       %8.2f ± %.2f tok/s\n", p, spp.mean, spp.sd);
+    if (n > 0) std::printf("tg%-4d       %8.2f ± %.2f tok/s\n", n, stg.mean, stg.sd);
+    if (draft_batch > 0) std::printf("verify %-2d    %.2fx the cost of one decode step\n", draft_batch, verify_ratio);
+    std::printf("peak RSS     %.1f MB (KV cache %.1f MiB at ctx %lld)\n", pocketops::cli::peak_rss_mb(),
+                st.kv_bytes() / 1048576.0, static_cast<long long>(ctx));
+  }
+  return 0;
+}
+
+}  // namespace
+
+POCKETOPS_COMMAND("bench", "measure prefill / decode tokens per second of a model", run_bench);
