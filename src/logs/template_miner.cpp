@@ -62,6 +62,38 @@ double template_similarity(const Template& t, const MaskedLine& m) {
   return static_cast<double>(agree) / static_cast<double>(constant);
 }
 
+// True when the line differs from the template in exactly one constant
+// position and both tokens there are plain words ("VM Started" vs "VM Paused"):
+// such lines are kept apart, as a one-word change usually names another event.
+// A token after which a word is usually a value: "for X", "to: X", "user X".
+bool variable_slot(std::string_view p) {
+  if (p.empty()) return false;
+  char last = p.back();
+  if (last == ':' || last == '=') return true;
+  static const char* k[] = {"for", "to", "by", "from", "of", "as", "with", "at", "on", "in", "user", "named", "via"};
+  for (const char* w : k)
+    if (p == w) return true;
+  return false;
+}
+
+bool single_word_difference(const Template& t, const MaskedLine& m) {
+  auto word = [](std::string_view w) {
+    if (w.size() < 2) return false;
+    for (char c : w)
+      if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'))) return false;
+    return true;
+  };
+  int diffs = 0;
+  bool words = false;
+  for (size_t i = 0; i < t.tokens.size(); ++i) {
+    std::string_view a = t.tokens[i], b = m.token(i);
+    if (a == kWildcard || a == b) continue;
+    if (++diffs > 1) return false;
+    words = word(a) && word(b) && !(i > 0 && variable_slot(t.tokens[i - 1]));
+  }
+  return diffs == 1 && words;
+}
+
 std::string TemplateMiner::route_key(std::string_view tok, Node& node) const {
   if (has_digit_or_wild(tok)) return std::string(kWildcard);
   if (node.children.find(tok) != node.children.end()) return std::string(tok);
@@ -206,7 +238,7 @@ TemplateMiner::Result TemplateMiner::add(const MaskedLine& m) {
       }
     }
   }
-  if (best && best_sim >= opt_.threshold) {
+  if (best && best_sim >= opt_.threshold && !single_word_difference(*best, m)) {
     size_t before = best->bytes();
     for (size_t i = 0; i < best->tokens.size(); ++i) {
       if (best->tokens[i] != kWildcard && best->tokens[i] != m.token(i)) {

@@ -26,7 +26,7 @@ struct Template {
 };
 
 struct MinerOptions {
-  double threshold = 0.6;            // share of constant positions that must agree to join a template
+  double threshold = 0.5;            // share of constant positions that must agree to join a template
   size_t depth = 2;                  // leading tokens used as tree keys
   size_t max_children = 64;          // per tree node; extra keys fall into a "<*>" child
   size_t max_templates = 20000;      // LRU eviction beyond this many
@@ -89,5 +89,7 @@ class TemplateMiner {
 // Similarity of a masked line to a template: agreeing constant positions over
 // positions where either side is constant (1 when both are all variables).
 double template_similarity(const Template& t, const MaskedLine& m);
+// Exactly one differing constant position, holding two plain words.
+bool single_word_difference(const Template& t, const MaskedLine& m);
 
 }  // namespace pocketops::logs
