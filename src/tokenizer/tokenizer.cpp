@@ -2,6 +2,8 @@
 // loaded Tokenizer.
 #include "tokenizer/tokenizer.h"
 
+#include <climits>
+
 #include "common/error.h"
 #include "tokenizer/byte_unicode.h"
 #include "tokenizer/pretokenize.h"
@@ -109,6 +111,8 @@ void Tokenizer::encode_text(std::string_view text, std::vector<int32_t>& out) co
 }
 
 std::vector<int32_t> Tokenizer::encode(std::string_view text, bool add_bos, bool parse_special) const {
+  if (text.size() > static_cast<size_t>(INT32_MAX))
+    throw Error("text of " + std::to_string(text.size()) + " bytes is too large to tokenize (limit 2 GiB)");
   std::vector<int32_t> out;
   out.reserve(text.size() / 3 + 2);
   if (add_bos && bos_ >= 0) out.push_back(bos_);
