@@ -200,7 +200,8 @@ uint64_t write_synthetic_model(const std::string& path, const SynthShape& sh, co
   };
   std::vector<Spec> specs;
   const int64_t d = sh.n_embd, ff = sh.n_ff, hd = sh.n_embd / sh.n_head, kvd = sh.n_head_kv * hd;
-  specs.push_back({"token_embd.weight", d, sh.n_vocab, -1, -1, 1.0f});
+  // 0.1: logits of a normalized state get a std-dev near 1.6, like the fixtures.
+  specs.push_back({"token_embd.weight", d, sh.n_vocab, -1, -1, 0.1f});
   specs.push_back({"token_embd_norm.weight", d, 1, -1, -1, -1});
   int64_t ai = 0;
   for (int64_t i = 0; i < sh.n_layer; ++i) {
