@@ -4,6 +4,7 @@
 #include <chrono>
 
 #include "common/error.h"
+#include "engine/json_constraint.h"
 
 namespace pocketops::engine {
 
@@ -28,6 +29,15 @@ int64_t Engine::context_for(int64_t requested) const {
     throw Error("requested context " + std::to_string(requested) + " exceeds the model's trained context of " +
                 std::to_string(train));
   return requested;
+}
+
+}  // namespace pocketops::engine
+
+namespace pocketops::engine {
+
+std::shared_ptr<const chat::TokenTrie> Engine::token_trie() const {
+  std::call_once(trie_once_, [this] { trie_ = build_vocab_trie(tok_); });
+  return trie_;
 }
 
 }  // namespace pocketops::engine

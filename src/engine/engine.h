@@ -2,11 +2,16 @@
 // pool, shared by every session that generates with it.
 #pragma once
 #include <memory>
+#include <mutex>
 #include <string>
 
 #include "kernels/thread_pool.h"
 #include "model/lfm2_model.h"
 #include "tokenizer/tokenizer.h"
+
+namespace pocketops::chat {
+class TokenTrie;
+}
 
 namespace pocketops::engine {
 
@@ -26,12 +31,16 @@ class Engine {
   // Context length to use when the caller asks for `requested` (0 = default
   // 4096), capped by what the model was trained for.
   int64_t context_for(int64_t requested) const;
+  // Vocabulary trie for constrained decoding, built on first use.
+  std::shared_ptr<const chat::TokenTrie> token_trie() const;
 
  private:
   std::unique_ptr<model::Lfm2Model> model_;
   tokenizer::Tokenizer tok_;
   std::unique_ptr<kernels::ThreadPool> pool_;
   double load_s_ = 0;
+  mutable std::once_flag trie_once_;
+  mutable std::shared_ptr<const chat::TokenTrie> trie_;
 };
 
 }  // namespace pocketops::engine

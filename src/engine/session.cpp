@@ -164,19 +164,26 @@ GenerateResult Session::generate(const std::vector<int32_t>& prompt, const Gener
     }
     int32_t next;
     if (opt.constraint) {
+      // Near the token budget, only tokens on the shortest way to a complete
+      // document are allowed, so constrained output always parses.
+      const int left = opt.max_tokens - static_cast<int>(res.tokens.size());
+      const bool finishing = static_cast<int>(opt.constraint->completion_bytes()) + 1 >= left;
       mask.assign(V, 0);
-      opt.constraint->allowed(mask);
+      if (finishing) opt.constraint->completion_mask(mask);
+      else opt.constraint->allowed(mask);
       if (opt.constraint->complete() && tok.eos() >= 0) mask[tok.eos()] = 1;
-      bool any = std::any_of(mask.begin(), mask.end(), [](uint8_t m) { return m != 0; });
-      if (!any) {
+      if (std::none_of(mask.begin(), mask.end(), [](uint8_t m) { return m != 0; })) {
         res.stop_reason = "constraint";
         break;
       }
       next = sampler.sample(cur.data(), mask.data());
-      if (next != tok.eos() && !opt.constraint->accept(next)) throw Error("constraint rejected an allowed token");
-      if (next != tok.eos() && opt.constraint->complete()) {
-        // Document complete: emit and stop without waiting for EOS.
-        emit(next);
+      if (next == tok.eos()) {
+        res.stop_reason = "eos";
+        break;
+      }
+      if (!opt.constraint->accept(next)) throw Error("constraint rejected a token it allowed");
+      if (opt.constraint->complete() && !opt.constraint->can_continue()) {
+        emit(next);  // the document is finished: nothing may follow
         res.stop_reason = "eos";
         break;
       }

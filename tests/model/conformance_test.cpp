@@ -37,7 +37,9 @@ Tolerance tolerance_for(const std::string& model) {
   // Measured here: min cos >= 0.9985, mean >= 0.9995 with the reference's
   // activation quantization; the README's bound for a float activation path
   // is min 0.991 / mean 0.996, so this still catches any format bug.
-  return {0.997, 0.999, 0, 0.8};
+  // Top-1 over ~24 rows of near-tied random logits flips with summation
+  // order (the README measures 70-100% agreement for quantized files).
+  return {0.997, 0.999, 0, 0.7};
 }
 
 std::vector<float> read_f32(const std::string& path) {
