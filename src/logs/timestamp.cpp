@@ -83,8 +83,12 @@ std::string normalize_timestamp(std::string_view ts, int default_year) {
     }
     return {};
   }
-  if (f.size() < 3 || !num(0)) return {};
+  if (f.size() < 2 || !num(0)) return {};
   const Field& a = f[0];
+  if (a.ndig == 6 && f[1].ndig == 6)  // HDFS yyMMdd HHmmss
+    return fmt(2000 + static_cast<int>(a.v / 10000), static_cast<int>(a.v / 100 % 100), static_cast<int>(a.v % 100),
+               static_cast<int>(f[1].v / 10000), static_cast<int>(f[1].v / 100 % 100), static_cast<int>(f[1].v % 100));
+  if (f.size() < 3) return {};
   if (a.ndig == 4 && f.size() >= 6)  // ISO / yyyy/mm/dd / BGL
     return fmt(static_cast<int>(a.v), static_cast<int>(f[1].v), static_cast<int>(f[2].v), static_cast<int>(f[3].v),
                static_cast<int>(f[4].v), static_cast<int>(f[5].v));
