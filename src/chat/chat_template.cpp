@@ -107,8 +107,9 @@ Rendered render_lfm2(const ojson& messages_in, const ojson* tools, const ChatOpt
     b.add("<|im_start|>system\n", true);
     b.add(system_prompt, false);
     if (have_tools) {
-      std::string list = system_prompt.empty() ? "" : "\n";
-      list += "List of tools: [";
+      b.add(system_prompt.empty() ? "List of tools: " : "\nList of tools: ", false);
+      if (opt.tool_markers) b.add("<|tool_list_start|>", true);
+      std::string list = "[";
       for (size_t i = 0; i < tools->size(); ++i) {
         const ojson& t = (*tools)[i];
         if (t.is_string()) list += t.get<std::string>();
@@ -117,6 +118,7 @@ Rendered render_lfm2(const ojson& messages_in, const ojson* tools, const ChatOpt
       }
       list += "]";
       b.add(list, false);
+      if (opt.tool_markers) b.add("<|tool_list_end|>", true);
     }
     b.add("<|im_end|>\n", true);
   }
@@ -141,11 +143,21 @@ Rendered render_lfm2(const ojson& messages_in, const ojson* tools, const ChatOpt
       const size_t k = content.rfind("</think>");
       if (k != std::string::npos) content = python_strip(std::string_view(content).substr(k + 8));
     }
+    const bool wrap = opt.tool_markers && role == "tool";
+    if (wrap) b.add("<|tool_response_start|>", true);
     b.add(content, assistant && opt.assistant_content_special);
+    if (wrap) b.add("<|tool_response_end|>", true);
     b.add("<|im_end|>\n", true);
   }
   if (opt.add_generation_prompt) b.add("<|im_start|>assistant\n", true);
   return std::move(b.out);
+}
+
+ChatOptions chat_options_for_template(const std::string& src) {
+  ChatOptions o;
+  o.tool_markers = src.find("<|tool_list_start|>") != std::string::npos;
+  o.keep_past_thinking = src.find("</think>") == std::string::npos;
+  return o;
 }
 
 TemplateKind detect_template(const std::string& src) {

@@ -32,6 +32,9 @@ struct ChatOptions {
   // their content is tokenized with specials like the reference does. System,
   // user and tool content is always plain text.
   bool assistant_content_special = true;
+  // LFM2 (v1) templates wrap the tool list in <|tool_list_start|>...<|tool_list_end|>
+  // and tool results in <|tool_response_start|>...<|tool_response_end|>.
+  bool tool_markers = false;
 };
 
 // Renders messages (OpenAI-style array of {role, content[, tool_calls]}) and an
@@ -48,6 +51,11 @@ Rendered render_lfm2(const nlohmann::ordered_json& messages, const nlohmann::ord
 enum class TemplateKind { Lfm2, Unknown };
 // Recognises LFM2-family templates (ChatML markers + LFM2 tool list wording).
 TemplateKind detect_template(const std::string& jinja_source);
+
+// Options matching a GGUF file's template source: tool_markers for LFM2 v1
+// templates (they mention <|tool_list_start|>), keep_past_thinking when the
+// template never strips </think>. Other fields keep their defaults.
+ChatOptions chat_options_for_template(const std::string& jinja_source);
 
 // Token ids for a rendering: special-token text is recognised only inside
 // special segments; everything between special tokens is encoded as plain

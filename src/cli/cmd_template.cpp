@@ -59,13 +59,14 @@ int run(int argc, char** argv) {
   if (!tools_path.empty()) tools = read_json_file(tools_path);
 
   const std::string tmpl = file->get_string("tokenizer.chat_template");
+  pocketops::chat::ChatOptions opt;
   if (tmpl.empty())
     std::fprintf(stderr, "warning: %s has no tokenizer.chat_template; using the LFM2 chat format\n", model.c_str());
   else if (pocketops::chat::detect_template(tmpl) != pocketops::chat::TemplateKind::Lfm2)
     std::fprintf(stderr, "warning: %s has a chat template that is not LFM2-family; using the LFM2 chat format\n",
                  model.c_str());
-
-  pocketops::chat::ChatOptions opt;
+  else
+    opt = pocketops::chat::chat_options_for_template(tmpl);  // LFM2 v1 vs LFM2.5 details
   opt.add_generation_prompt = !no_gen;
   opt.bos_token = bos_text(*file);
   const auto rendered = pocketops::chat::render_lfm2(messages, tools_path.empty() ? nullptr : &tools, opt);

@@ -192,6 +192,34 @@ TEST(ChatTemplate, SystemAndToolsVariants) {
             "<|startoftext|><|im_start|>user\nu<|im_end|>\n<|im_start|>system\ns<|im_end|>\n<|im_start|>assistant\n");
 }
 
+TEST(ChatTemplate, Lfm2V1ToolMarkers) {
+  const std::string v1_src =
+      "{%- if tools -%}List of tools: <|tool_list_start|>[{%- endif -%}<|im_start|><|im_end|>"
+      "<|tool_response_start|>";
+  EXPECT_EQ(pocketops::chat::detect_template(v1_src), pocketops::chat::TemplateKind::Lfm2);
+  ChatOptions opt = pocketops::chat::chat_options_for_template(v1_src);
+  EXPECT_TRUE(opt.tool_markers);
+  EXPECT_TRUE(opt.keep_past_thinking);  // the v1 template never strips </think>
+  ojson tools = ojson::array({{{"name", "f"}}});
+  ojson m = msgs({{"system", "S"}, {"user", "u"}, {"tool", "r"}});
+  const auto r = render_lfm2(m, &tools, opt);
+  EXPECT_EQ(r.text(), "<|startoftext|><|im_start|>system\nS\nList of tools: <|tool_list_start|>[{\"name\": \"f\"}]<|tool_list_end|><|im_end|>\n"
+                      "<|im_start|>user\nu<|im_end|>\n<|im_start|>tool\n<|tool_response_start|>r<|tool_response_end|><|im_end|>\n"
+                      "<|im_start|>assistant\n");
+  bool marker_special = false;
+  for (const auto& s : r.segments)
+    if (s.special && s.text.find("<|tool_list_end|>") != std::string::npos) marker_special = true;
+  EXPECT_TRUE(marker_special);
+}
+
+TEST(ChatTemplate, FixtureTemplateOptionsAreTheDefaults) {
+  POCKETOPS_REQUIRE_FIXTURES();
+  auto f = pocketops::gguf::File::open(pocketops::testing::fixtures_dir() + "/models/tiny-f32.gguf");
+  const ChatOptions o = pocketops::chat::chat_options_for_template(f->get_string("tokenizer.chat_template"));
+  EXPECT_FALSE(o.tool_markers);
+  EXPECT_FALSE(o.keep_past_thinking);
+}
+
 TEST(ChatTemplate, NonStringContentIsJson) {
   ojson m = ojson::array();
   m.push_back({{"role", "user"}, {"content", nullptr}});
