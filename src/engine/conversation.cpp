@@ -50,6 +50,15 @@ std::string Conversation::rendered_text() const {
   return chat::render_lfm2(all_messages(), tools, o).text();
 }
 
+std::string Conversation::preview_text(const nlohmann::ordered_json& message) const {
+  chat::ChatOptions o;
+  o.bos_token = bos_text_;
+  const nlohmann::ordered_json* tools = tools_.is_array() && !tools_.empty() ? &tools_ : nullptr;
+  nlohmann::ordered_json all = all_messages();
+  all.push_back(message);
+  return chat::render_lfm2(all, tools, o).text();
+}
+
 std::vector<int32_t> Conversation::prompt_tokens() const {
   chat::ChatOptions o;
   o.bos_token = bos_text_;

@@ -38,6 +38,8 @@ class Conversation {
 
   // The full prompt (with generation prompt) as rendered text and tokens.
   std::string rendered_text() const;
+  // The prompt as it would be rendered after appending `message`.
+  std::string preview_text(const nlohmann::ordered_json& message) const;
   std::vector<int32_t> prompt_tokens() const;
   Session& session() { return session_; }
 
