@@ -2,6 +2,7 @@
 // syntax with depth and range limits) and the formatting/conversion helpers.
 #include "chat/tool_call.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <cmath>
 #include <cstdlib>
@@ -398,6 +399,72 @@ class Reader {
   size_t p_ = 0;
 };
 
+// JSON nesting depth of s (brackets outside strings), stopping early past limit.
+int json_depth(std::string_view s, int limit) {
+  int depth = 0, max_depth = 0;
+  bool in_str = false;
+  for (size_t i = 0; i < s.size(); ++i) {
+    const char c = s[i];
+    if (in_str) {
+      if (c == '\\') ++i;
+      else if (c == '"') in_str = false;
+    } else if (c == '"') {
+      in_str = true;
+    } else if (c == '[' || c == '{') {
+      max_depth = std::max(max_depth, ++depth);
+      if (max_depth > limit) return max_depth;
+    } else if (c == ']' || c == '}') {
+      --depth;
+    }
+  }
+  return max_depth;
+}
+
+// Some prompts ask LFM2 for JSON calls: {"name": ..., "arguments": {...}} or a list of them.
+std::vector<ToolCall> parse_json_block(std::string_view inner) {
+  if (json_depth(inner, kMaxDepth + 2) > kMaxDepth + 2) throw ParseError{"JSON tool call nested too deeply"};
+  const ojson j = ojson::parse(inner, nullptr, false);
+  if (j.is_discarded()) throw ParseError{"neither Python call syntax nor valid JSON"};
+  std::vector<ToolCall> out;
+  auto one = [&](const ojson& o) {
+    if (!o.is_object() || !o.contains("name") || !o["name"].is_string()) throw ParseError{"JSON tool call without a \"name\""};
+    ToolCall c;
+    c.name = o["name"].get<std::string>();
+    if (c.name.empty() || c.name.size() > 256) throw ParseError{"bad function name in JSON tool call"};
+    const char* keys[] = {"arguments", "parameters"};
+    for (const char* k : keys) {
+      if (!o.contains(k)) continue;
+      ojson a = o[k];
+      if (a.is_string()) {
+        const auto& txt = a.get_ref<const std::string&>();
+        if (json_depth(txt, kMaxDepth) > kMaxDepth) throw ParseError{"JSON tool call arguments nested too deeply"};
+        a = ojson::parse(txt, nullptr, false);
+      }
+      if (!a.is_object()) throw ParseError{std::string("JSON tool call \"") + k + "\" is not an object"};
+      c.arguments = std::move(a);
+      break;
+    }
+    out.push_back(std::move(c));
+  };
+  if (j.is_array()) {
+    if (j.empty()) throw ParseError{"empty tool call list"};
+    for (const auto& e : j) one(e);
+  } else {
+    one(j);
+  }
+  return out;
+}
+
+bool looks_like_json(std::string_view s) {
+  size_t i = 0;
+  while (i < s.size() && (s[i] == ' ' || s[i] == '\n' || s[i] == '\t' || s[i] == '\r')) ++i;
+  if (i < s.size() && s[i] == '{') return true;
+  if (i >= s.size() || s[i] != '[') return false;
+  ++i;
+  while (i < s.size() && (s[i] == ' ' || s[i] == '\n' || s[i] == '\t' || s[i] == '\r')) ++i;
+  return i < s.size() && s[i] == '{';
+}
+
 }  // namespace
 
 ToolCallParse parse_tool_calls(std::string_view text) {
@@ -426,8 +493,12 @@ ToolCallParse parse_tool_calls(std::string_view text) {
     if (inner.find(kToolCallStart) != std::string_view::npos)
       return failed("tool call block " + std::to_string(block) + ": nested <|tool_call_start|>");
     try {
-      Reader rd(inner);
-      for (auto& c : rd.parse_block()) r.calls.push_back(std::move(c));
+      if (looks_like_json(inner)) {
+        for (auto& c : parse_json_block(inner)) r.calls.push_back(std::move(c));
+      } else {
+        Reader rd(inner);
+        for (auto& c : rd.parse_block()) r.calls.push_back(std::move(c));
+      }
     } catch (const ParseError& pe) {
       return failed("tool call block " + std::to_string(block) + ": " + pe.msg);
     } catch (const std::exception& ex) {  // e.g. allocation failure on absurd input
@@ -532,6 +603,7 @@ std::vector<ToolCall> tool_calls_from_openai(const ojson& tool_calls) {
       const auto& a = (*fn)["arguments"];
       if (a.is_string()) {
         const auto& s = a.get_ref<const std::string&>();
+        require(json_depth(s, 512) <= 512, where + ": arguments nested too deeply");
         ojson parsed = s.empty() ? ojson::object() : ojson::parse(s, nullptr, false);
         require(!parsed.is_discarded(), where + ": arguments is not valid JSON");
         call.arguments = std::move(parsed);

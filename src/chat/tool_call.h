@@ -31,6 +31,9 @@ struct ToolCallParse {
 //   value = 'str' | "str" (Python escapes, r-prefix) | int | float | True | False | None
 //         | true | false | null | [values] | (values) | {key: value}
 // Positional arguments are an error (the parser does not know parameter names).
+// A block holding JSON instead ({"name": .., "arguments": {..}} or a list of
+// such objects; "arguments" may also be a JSON string or be called "parameters")
+// is accepted too, for prompts that ask the model for JSON calls.
 // Limits: nesting depth 64, integers must fit in 64 bits, floats must be finite,
 // input must be valid UTF-8. On error `calls` is empty, `content` is the whole
 // input and `error` says what and where; nothing throws.

@@ -94,6 +94,23 @@ TEST(ToolCall, MultipleBlocksAndNoArgs) {
   EXPECT_EQ(dotted.calls[0].name, "ns.tool-name_2");
 }
 
+TEST(ToolCall, JsonBlocks) {
+  auto r = ok(block(R"({"name": "get_disk_usage", "arguments": {"mount": "/var"}})"));
+  ASSERT_EQ(r.calls.size(), 1u);
+  EXPECT_EQ(r.calls[0].name, "get_disk_usage");
+  EXPECT_EQ(r.calls[0].arguments, ojson::parse(R"({"mount":"/var"})"));
+  auto l = ok(block(R"([{"name": "a", "arguments": "{\"x\": 1}"}, {"name": "b", "parameters": {}}, {"name": "c"}])"));
+  ASSERT_EQ(l.calls.size(), 3u);
+  EXPECT_EQ(l.calls[0].arguments, ojson::parse(R"({"x":1})"));
+  EXPECT_TRUE(l.calls[2].arguments.empty());
+  err(block(R"({"arguments": {}})"));
+  err(block(R"({"name": "a", "arguments": [1]})"));
+  err(block(R"({"name": "a", "arguments": {)"));
+  err(block(R"([{"name": "a"}, 3])"));
+  err(block("{\"name\": \"a\", \"arguments\": \"" + std::string(100000, '[') + "\"}"));
+  err(block("{\"name\": \"a\", \"arguments\": {\"x\": " + std::string(100000, '[') + std::string(100000, ']') + "}}"));
+}
+
 TEST(ToolCall, Errors) {
   EXPECT_NE(err(block("[f(1)]")).find("positional"), std::string::npos);
   EXPECT_NE(err(block("[f(x=1, 'a')]")).find("positional"), std::string::npos);
@@ -203,6 +220,8 @@ TEST(ToolCall, FromOpenAiRejectsBadShapes) {
   EXPECT_THROW(tool_calls_from_openai(ojson::parse(R"([{"function":{"name":"f","arguments":"[1]"}}])")), pocketops::Error);
   EXPECT_THROW(tool_calls_from_openai(ojson::parse(R"([{"function":{"name":"f x","arguments":"{}"}}])")), pocketops::Error);
   EXPECT_THROW(tool_calls_from_openai(ojson::parse(R"([{"function":{"name":"f","arguments":"{\"a b\":1}"}}])")), pocketops::Error);
+  EXPECT_THROW(tool_calls_from_openai(ojson::parse("[{\"function\":{\"name\":\"f\",\"arguments\":\"" + std::string(100000, '[') + "\"}}]")),
+               pocketops::Error);
   // Object arguments are accepted as they are.
   auto c = tool_calls_from_openai(ojson::parse(R"([{"function":{"name":"f","arguments":{"a":1}}}])"));
   EXPECT_EQ(c[0].arguments["a"], 1);
