@@ -1,11 +1,13 @@
 // `pocketops logs parse|templates|label`: streaming log normalization into
 // event templates (structural, no model) and the model-labelling entry point.
 #include <glob.h>
+#include <unistd.h>
 #include <sys/stat.h>
 
 #include <CLI/CLI.hpp>
 #include <cstdio>
 #include <ctime>
+#include <functional>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -13,6 +15,9 @@
 
 #include "cli/command.h"
 #include "common/error.h"
+#include "engine/conversation.h"
+#include "engine/json_constraint.h"
+#include "logs/labeler.h"
 #include "logs/line_reader.h"
 #include "logs/log_parser.h"
 #include "logs/rules.h"
@@ -234,6 +239,104 @@ int run_templates(const CommonOpts& o, const std::string& sort, const std::strin
   return 0;
 }
 
+// LabelModel backed by the local engine: one fresh conversation per
+// template, output constrained to the label schema, greedy for repeatability.
+class EngineLabelModel : public LabelModel {
+ public:
+  explicit EngineLabelModel(const engine::Engine& e) : eng_(e) {}
+  std::string complete_json(const std::string& system, const std::string& user, const nlohmann::json& schema) override {
+    engine::Conversation conv(eng_, eng_.context_for(0));
+    conv.set_system(system);
+    engine::JsonSchemaConstraint c(chat::compile_json_schema(schema), eng_.token_trie());
+    engine::GenerateOptions opt;
+    opt.sampling = chat::SamplingParams::from_gguf(eng_.file());
+    opt.sampling.temperature = 0;
+    opt.max_tokens = 384;
+    opt.constraint = &c;
+    return conv.say(user, opt).gen.text;
+  }
+
+ private:
+  const engine::Engine& eng_;
+};
+
+std::string default_label_cache() {
+  const char* xdg = std::getenv("XDG_CACHE_HOME");
+  const char* home = std::getenv("HOME");
+  std::string dir = xdg && *xdg ? std::string(xdg) + "/pocketops" : home && *home ? std::string(home) + "/.cache/pocketops" : "";
+  if (dir.empty()) return ":memory:";
+  std::string cmd_dir = dir;
+  ::mkdir(cmd_dir.substr(0, cmd_dir.rfind('/')).c_str(), 0755);
+  ::mkdir(cmd_dir.c_str(), 0755);
+  return dir + "/labels.sqlite";
+}
+
+int run_label(const CommonOpts& o, const std::string& model_path, std::string cache_path, size_t limit, int threads) {
+  Session s(o);
+  TemplateSummary seen;
+  for (const auto& path : expand_inputs(o.files)) {
+    LineReaderOptions ro;
+    ro.max_line_bytes = o.max_line_bytes;
+    LineReader reader(path, ro);
+    std::string_view line;
+    while (reader.next(line)) {
+      const ParsedLine& p = s.parser->parse(line);
+      seen.add(p, line, p.header.ts);
+      if (s.store) s.summary.add(p, line, p.header.ts);
+    }
+  }
+  s.flush();
+  auto rows = seen.rows("count");
+  if (limit && rows.size() > limit) rows.resize(limit);
+  if (cache_path.empty()) cache_path = default_label_cache();
+  LabelCache cache(cache_path);
+  std::unique_ptr<engine::Engine> eng;  // loaded only when a template is not cached
+  std::unique_ptr<EngineLabelModel> lm;
+  struct Lazy : LabelModel {
+    std::function<LabelModel&()> get;
+    std::string complete_json(const std::string& a, const std::string& b, const nlohmann::json& c) override {
+      return get().complete_json(a, b, c);
+    }
+  } lazy;
+  lazy.get = [&]() -> LabelModel& {
+    if (!lm) {
+      eng = engine::Engine::load(model_path, {threads});
+      lm = std::make_unique<EngineLabelModel>(*eng);
+    }
+    return *lm;
+  };
+  Labeler labeler(lazy, &cache, model_path.substr(model_path.rfind('/') + 1));
+  const bool tty = isatty(2);
+  size_t i = 0;
+  for (const auto& r : rows) {
+    ++i;
+    if (tty) std::fprintf(stderr, "\r[%zu/%zu] labelling template %llu ...", i, rows.size(), static_cast<unsigned long long>(r.id));
+    nlohmann::ordered_json j;
+    j["template_id"] = r.id;
+    j["count"] = r.count;
+    j["template"] = r.text;
+    try {
+      auto res = labeler.label(r.text, {r.example});
+      j["severity"] = res.label.severity;
+      j["category"] = res.label.category;
+      j["probable_cause"] = res.label.probable_cause;
+      j["next_check"] = res.label.next_check;
+      j["suggestion"] = true;
+      j["cached"] = res.cached;
+    } catch (const Error& e) {
+      j["error"] = e.what();
+      j["suggestion"] = true;
+    }
+    std::string line = dump(j);
+    std::printf("%s\n", line.c_str());
+    std::fflush(stdout);
+  }
+  if (tty) std::fprintf(stderr, "\r%-60s\r", "");
+  std::fprintf(stderr, "labelled %zu templates (suggestions for a human to confirm; cache: %s)\n", rows.size(),
+               cache_path.c_str());
+  return 0;
+}
+
 int cmd_logs(int argc, char** argv) {
   CLI::App app{"Normalize heterogeneous logs into event templates (no model needed), list templates, label them"};
   app.require_subcommand(1);
@@ -255,6 +358,12 @@ int cmd_logs(int argc, char** argv) {
   std::string model;
   add_common(label, lo, "jsonl");
   label->add_option("-m,--model", model, "GGUF model file")->required();
+  std::string cache_path;
+  size_t label_limit = 0;
+  int threads = 0;
+  label->add_option("--cache", cache_path, "SQLite label cache (default ~/.cache/pocketops/labels.sqlite)");
+  label->add_option("--limit", label_limit, "label only the N most frequent templates");
+  label->add_option("-t,--threads", threads, "threads (default: all cores)");
 
   try {
     app.parse(argc, argv);
@@ -263,8 +372,7 @@ int cmd_logs(int argc, char** argv) {
   }
   if (parse->parsed()) return run_parse(po);
   if (tpl->parsed()) return run_templates(to, sort, since, until, limit);
-  if (label->parsed())
-    throw Error("model-backed labelling is not wired yet (the labeller library is ready: src/logs/labeler.h)");
+  if (label->parsed()) return run_label(lo, model, cache_path, label_limit, threads);
   return 1;
 }
 

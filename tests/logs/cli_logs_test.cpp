@@ -1,5 +1,5 @@
 // `pocketops logs` end to end: JSONL fields, stdin, .gz, templates summary
-// with --since/--until, persisted ids with --state, and the label stub.
+// with --since/--until, persisted ids with --state, and model labelling with its cache.
 #include <gtest/gtest.h>
 #include <zlib.h>
 
@@ -19,8 +19,8 @@ struct Run {
   int rc;
   std::string out;
 };
-Run run(const std::string& args) {
-  std::string cmd = pocketops::testing::pocketops_bin() + " " + args + " 2>&1";
+Run run(const std::string& args, bool with_stderr = true) {
+  std::string cmd = pocketops::testing::pocketops_bin() + " " + args + (with_stderr ? " 2>&1" : " 2>/dev/null");
   FILE* p = popen(cmd.c_str(), "r");
   std::string out;
   std::array<char, 4096> buf;
@@ -122,11 +122,44 @@ TEST(CliLogs, StateKeepsIdsAcrossRuns) {
   fs::remove(f2);
 }
 
-TEST(CliLogs, ErrorsAndLabelStub) {
+TEST(CliLogs, Errors) {
   auto r = run("logs parse /nonexistent/x.log");
   EXPECT_EQ(r.rc, 1);
   EXPECT_NE(r.out.find("cannot open log"), std::string::npos);
-  auto l = run("logs label -m model.gguf -");
-  EXPECT_EQ(l.rc, 1);
-  EXPECT_NE(l.out.find("model-backed labelling is not wired yet"), std::string::npos);
+  auto f = tmp("lab0.log");
+  std::ofstream(f, std::ios::binary) << kLog;
+  auto l = run("logs label -m /nonexistent/model.gguf --cache " + tmp("c0.sqlite").string() + " " + f.string());
+  EXPECT_NE(l.out.find("cannot open '/nonexistent/model.gguf'"), std::string::npos) << l.out;
+  fs::remove(f);
+}
+
+// Labels come from the model (schema-constrained), once per template, and are
+// served from the SQLite cache on the next run without loading the model.
+TEST(CliLogs, LabelPerTemplateWithCache) {
+  POCKETOPS_REQUIRE_FIXTURES();
+  auto f = tmp("lab.log");
+  auto cache = tmp("labels.sqlite");
+  std::ofstream(f, std::ios::binary) << kLog;
+  const std::string model = pocketops::testing::fixtures_dir() + "/models/tiny-q4_k_m.gguf";
+  auto r1 = run("logs label -m " + model + " --cache " + cache.string() + " " + f.string(), false);
+  ASSERT_EQ(r1.rc, 0) << r1.out;
+  auto v1 = jsonl(r1.out);
+  ASSERT_GE(v1.size(), 2u);
+  for (const auto& j : v1) {
+    EXPECT_TRUE(j["suggestion"].get<bool>());
+    ASSERT_TRUE(j.contains("severity")) << j.dump();
+    EXPECT_TRUE(j.contains("category"));
+    EXPECT_FALSE(j["cached"].get<bool>());
+  }
+  // Second run: same answers, all cached; a missing model file proves the model is not needed.
+  auto r2 = run("logs label -m /nonexistent.gguf --cache " + cache.string() + " " + f.string(), false);
+  ASSERT_EQ(r2.rc, 0) << r2.out;
+  auto v2 = jsonl(r2.out);
+  ASSERT_EQ(v2.size(), v1.size());
+  for (size_t i = 0; i < v2.size(); ++i) {
+    EXPECT_TRUE(v2[i]["cached"].get<bool>());
+    EXPECT_EQ(v2[i]["probable_cause"], v1[i]["probable_cause"]);
+  }
+  fs::remove(f);
+  fs::remove(cache);
 }
