@@ -139,6 +139,24 @@ TEST(ChatTemplate, FixtureSpecialTextCaseTokenizesAsText) {
   FAIL() << "fixture case special_text_in_content not found";
 }
 
+TEST(ChatTemplate, TokenizeRenderedEqualsSpecialParsingWhenContentIsClean) {
+  POCKETOPS_REQUIRE_FIXTURES();
+  const auto& tok = tiny_tokenizer();
+  const int32_t call_start = *tok.find_token("<|tool_call_start|>");
+  int checked = 0;
+  for (const auto& c : chat_cases()) {
+    if (c["name"] == "special_text_in_content") continue;  // the one case where they must differ
+    SCOPED_TRACE(c["name"].get<std::string>());
+    const auto ids = pocketops::chat::tokenize_rendered(tok, render_case(c));
+    EXPECT_EQ(ids, tok.encode(c["expected"].get<std::string>(), false, true));
+    if (c["name"] == "tool_call_roundtrip") {
+      EXPECT_EQ(std::count(ids.begin(), ids.end(), call_start), 1);  // past assistant call markers stay tokens
+    }
+    ++checked;
+  }
+  EXPECT_GE(checked, 10);
+}
+
 TEST(ChatTemplate, TokenIdsMatchReferenceChatPrompts) {
   POCKETOPS_REQUIRE_FIXTURES();
   const auto& tok = tiny_tokenizer();
