@@ -42,7 +42,14 @@ class JsonConstraint {
   bool ended() const { return ended_; }
 
  private:
-  void walk(const TokenTrie::Trie& t, std::vector<uint8_t>& mask) const;
+  struct WalkItem {
+    uint32_t node, depth, base, cps;
+    bool plain;
+    uint8_t rem, code;  // pending UTF-8 continuation bytes and the range code of the next one
+  };
+  void walk(const TokenTrie::Trie& t, std::vector<uint8_t>& mask, const PdaState& root) const;
+  const PdaState& state_at(uint32_t depth) const;
+  void materialize(const PdaState& src, uint32_t cps, PdaState& out) const;
 
   std::shared_ptr<const JsonSchema> schema_;
   std::shared_ptr<const TokenTrie> trie_;
@@ -51,8 +58,10 @@ class JsonConstraint {
   bool ended_ = false;
   // Scratch for the mask walk (one state per trie depth) and accept_bytes.
   mutable std::vector<PdaState> work_;
-  mutable std::vector<std::pair<uint32_t, uint32_t>> stack_;
-  mutable PdaState tmp_a_, tmp_b_;
+  mutable std::vector<WalkItem> stack_;
+  mutable std::vector<uint32_t> rooms_;
+  mutable PdaState tmp_a_, tmp_b_, mat_, start_;
+  mutable const PdaState* root_ = nullptr;  // state at depth 0 of the current walk
 };
 
 }  // namespace pocketops::chat

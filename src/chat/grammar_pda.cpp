@@ -101,7 +101,23 @@ JsonPda::Res JsonPda::step_frame(PdaFrame& f, uint8_t b, uint32_t level, uint32_
     f.pc = pc;
     f.ws = 0;
   };
-  auto ws = [&f]() { return f.ws < SchemaLimits::kMaxWhitespace ? (++f.ws, kConsumed) : kReject; };
+  // Whitespace slot: optional "\r", optional one "\n", then up to kMaxIndent
+  // spaces/tabs. PdaFrame::ws bits: 0-4 spaces/tabs, 5 newline seen, 6 CR seen.
+  auto ws = [&f, b]() {
+    if (b == '\r') {
+      if (f.ws != 0) return kReject;
+      f.ws = 0x40;
+      return kConsumed;
+    }
+    if (b == '\n') {
+      if (f.ws & 0x3F) return kReject;
+      f.ws |= 0x20;
+      return kConsumed;
+    }
+    if ((f.ws & 0x1F) >= SchemaLimits::kMaxIndent) return kReject;
+    ++f.ws;
+    return kConsumed;
+  };
 
   if (f.node == kRoot) {
     if (f.pc != R_START) return kReject;
@@ -290,6 +306,7 @@ JsonPda::Res JsonPda::step_frame(PdaFrame& f, uint8_t b, uint32_t level, uint32_
           if (++f.s == 4) {
             f.s = 0;
             f.pc = (f.m >= 0xD800 && f.m <= 0xDBFF) ? S_LBS : S_BODY;
+            if (f.pc == S_BODY) f.m = 0;
           }
           return kConsumed;
         }
@@ -307,6 +324,7 @@ JsonPda::Res JsonPda::step_frame(PdaFrame& f, uint8_t b, uint32_t level, uint32_
           if (h < 0 || (f.s == 0 && h != 0xD) || (f.s == 1 && h < 0xC)) return kReject;
           if (++f.s == 4) {
             f.s = 0;
+            f.m = 0;
             f.pc = S_BODY;
           }
           return kConsumed;

@@ -15,11 +15,18 @@ class TokenTrie {
     uint32_t n_children = 0;
     uint32_t tok_begin = 0;    // tokens whose bytes end here: toks[tok_begin .. tok_end)
     uint32_t tok_end = 0;
+    uint32_t sub_lo = 0;       // all tokens of the subtree: sorted[sub_lo .. sub_hi)
+    uint32_t sub_hi = 0;
+    // Most code points any token of the subtree adds from this node's byte on,
+    // if all of them are plain string content from here (else kNotPlain).
+    uint32_t plain_ext = 0;
     uint8_t byte = 0;
   };
+  static constexpr uint32_t kNotPlain = 0xFFFFFFFFu;
   struct Trie {
     std::vector<Node> nodes;   // nodes[0] is the root (empty prefix)
     std::vector<int32_t> toks;
+    std::vector<int32_t> sorted;  // token ids in key order
   };
 
   size_t vocab_size() const { return bytes_.size(); }
@@ -31,12 +38,15 @@ class TokenTrie {
 
   // Every producible token.
   const Trie& all() const { return all_; }
-  // Producible tokens that are NOT plain string content (see plain_tokens()).
-  const Trie& special() const { return special_; }
-  // Tokens made only of bytes that continue a JSON string body unchanged
-  // (printable ASCII except '"' and '\\', and complete valid UTF-8 sequences),
-  // sorted by their code-point count (plain_cps() holds the counts).
+  // Inside a string body, a token is one of three kinds:
+  //  - plain: only string content (printable ASCII but '"' and '\\', valid
+  //    UTF-8, possibly ending inside a multi-byte sequence); allowed exactly
+  //    when its code points fit. Sorted by code-point count (plain_cps()).
+  //  - leaving: c code points of content, then '"' or '\\' and a suffix;
+  //    body_suffixes()[c] is a trie of those suffixes (from the '"' or '\\').
+  //  - anything else (raw control bytes, invalid UTF-8): never allowed there.
   const std::vector<int32_t>& plain_tokens() const { return plain_; }
+  const std::vector<Trie>& body_suffixes() const { return suffixes_; }
   const std::vector<uint32_t>& plain_cps() const { return plain_cp_; }
   size_t max_token_bytes() const { return max_len_; }
 
@@ -47,7 +57,8 @@ class TokenTrie {
   std::vector<std::string> bytes_;
   std::vector<uint8_t> eos_, blocked_;
   std::vector<int32_t> eos_ids_;
-  Trie all_, special_;
+  Trie all_;
+  std::vector<Trie> suffixes_;
   std::vector<int32_t> plain_;
   std::vector<uint32_t> plain_cp_;
   size_t max_len_ = 0;

@@ -24,7 +24,9 @@ struct SchemaLimits {
   static constexpr int kMaxIntDigits = 16;          // digits before the decimal point
   static constexpr int kMaxFracDigits = 16;         // digits after it
   static constexpr int kMaxExpDigits = 2;           // exponent digits
-  static constexpr int kMaxWhitespace = 16;         // insignificant whitespace bytes per slot
+  // Insignificant whitespace per slot (after '{' '[' ',' ':', before ':' ',' '}' ']'):
+  // optional "\r", at most one "\n", then at most kMaxIndent spaces/tabs.
+  static constexpr int kMaxIndent = 20;
 };
 
 enum class NodeKind : uint8_t {

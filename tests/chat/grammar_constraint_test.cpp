@@ -151,9 +151,16 @@ TEST(GrammarConstraint, WhitespaceIsBounded) {
   auto trie = trie_of({"x", "<eos>"}, 1);
   auto s = any_json_object_schema();
   JsonConstraint a(s, trie);
-  EXPECT_TRUE(a.accept_bytes("{" + std::string(SchemaLimits::kMaxWhitespace, ' ')));
+  EXPECT_TRUE(a.accept_bytes("{\n" + std::string(SchemaLimits::kMaxIndent, ' ')));
   EXPECT_FALSE(a.accept_bytes(" "));
+  EXPECT_FALSE(a.accept_bytes("\t"));
+  EXPECT_FALSE(a.accept_bytes("\n"));
   EXPECT_TRUE(a.accept_bytes("\"k\"\n\t:\r\n [ 1 ,\n  2 ] }"));
+  JsonConstraint c(s, trie);
+  EXPECT_FALSE(c.accept_bytes("{\n\n"));  // one newline per slot
+  EXPECT_FALSE(c.accept_bytes("{ \n"));    // newline before indentation
+  EXPECT_FALSE(c.accept_bytes("{\n\r"));
+  EXPECT_TRUE(c.accept_bytes("{\r\n\t \"a\" : 1 }"));
   EXPECT_TRUE(a.is_complete());
   JsonConstraint b(s, trie);
   EXPECT_FALSE(b.accept_bytes(" {"));  // no leading whitespace
@@ -210,6 +217,9 @@ TEST(GrammarConstraint, MaskMatchesAcceptOnSyntheticVocab) {
       compile_json_schema_text(R"({"type":"object","properties":{"name":{"type":"string","maxLength":4},
         "n":{"type":"integer","minimum":-20,"maximum":300},"tags":{"type":"array","items":{"enum":["x","yy",3]},"maxItems":2},
         "alt":{"anyOf":[{"type":"string","minLength":2},{"type":"number"},{"type":"null"}]}},"required":["name","tags"]})"),
+      // Several string threads at once with different length budgets.
+      compile_json_schema_text(R"({"type":"array","items":{"anyOf":[{"type":"string","maxLength":3},
+        {"type":"string","minLength":5,"maxLength":9},{"enum":["abc\"d","x"]}]},"minItems":1})"),
   };
   std::mt19937 rng(42);
   std::vector<uint8_t> mask;
