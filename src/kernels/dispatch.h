@@ -21,11 +21,33 @@ using QuantizeFn = void (*)(const float* x, void* dst, int64_t n);
 using GemmFn = void (*)(int64_t n, const uint8_t* w, size_t w_stride, int64_t n_rows, const uint8_t* a,
                         size_t a_stride, int64_t n_tok, float* y, int64_t ldy);
 
+// Optional repacked weight layouts (row-interleaved groups of pack_rows rows,
+// produced once at load). PackFn returns the packed size (0: unsupported) and
+// writes it when dst is non-null. PackedPrepFn computes per-call activation
+// side data (size returned when out is null). PackedGemmFn computes rows
+// [r0, r0+n_rows) (r0 a multiple of pack_rows) for n_tok tokens:
+// y[t*ldy + r - r0] = dot(row r, a + t*a_stride).
+using PackFn = size_t (*)(int64_t rows, int64_t cols, const uint8_t* w, size_t w_stride, uint8_t* dst);
+using PackedPrepFn = size_t (*)(int64_t n, const uint8_t* a, size_t a_stride, int64_t n_tok, void* out);
+using PackedGemmFn = void (*)(int64_t n, const uint8_t* packed, int64_t r0, int64_t n_rows, const uint8_t* a,
+                              size_t a_stride, const void* prep, int64_t n_tok, float* y, int64_t ldy);
+
+// attention.h: GQA attention over F16 K/V rows (scores: n_q*npos scratch), SwiGLU.
+using AttnF16Fn = void (*)(const float* q, int64_t n_q, const uint16_t* k, const uint16_t* v, int64_t kv_stride,
+                           int64_t npos, int64_t hd, float scale, float* scores, float* out);
+using SwigluFn = void (*)(const float* g, const float* u, float* y, int64_t n);
+
 struct KernelSet {
   std::string name;
   VecDotFn vec_dot[kMaxTypes] = {};
   GemmFn gemm[kMaxTypes] = {};        // optional; falls back to vec_dot loops
   QuantizeFn quantize[kMaxTypes] = {}; // by activation type
+  int pack_rows = 0;
+  PackFn pack[kMaxTypes] = {};
+  PackedPrepFn packed_prep[kMaxTypes] = {};
+  PackedGemmFn packed_gemm[kMaxTypes] = {};
+  AttnF16Fn attn_f16 = nullptr;  // optional (scalar reference otherwise)
+  SwigluFn swiglu = nullptr;
 };
 
 // The scalar reference set (always available).

@@ -4,6 +4,7 @@
 #include "kernels/matmul.h"
 
 #include <algorithm>
+#include <cstdlib>
 #include <vector>
 
 #include "common/error.h"
@@ -44,6 +45,23 @@ void matmul_with(const KernelSet& ks, const Matrix& w, const float* x, int64_t l
 
   // Row chunks: enough tasks to balance threads, multiples of 16 rows.
   const int nt = pool.size();
+  if (w.packed && w.packed_by == &ks && ks.packed_gemm[ti] && ks.packed_prep[ti] && 16 % ks.pack_rows == 0) {
+    thread_local std::vector<uint8_t> prep;
+    const size_t need = ks.packed_prep[ti](w.cols, act, a_stride, n_tok, nullptr);
+    if (prep.size() < need) prep.resize(need);
+    ks.packed_prep[ti](w.cols, act, a_stride, n_tok, prep.data());
+    PackedGemmFn pg = ks.packed_gemm[ti];
+    const void* pp = prep.data();
+    // decode: ~8 tasks per thread; prefill: row chunks x token tiles
+    int64_t chunk = std::max<int64_t>(16, (w.rows / (nt * 8) + 15) / 16 * 16);
+    if (n_tok > 8) chunk = std::max<int64_t>(chunk, 64);
+    const int64_t n_chunks = (w.rows + chunk - 1) / chunk;
+    pool.parallel_for(n_chunks, [&](int64_t c, int) {
+      const int64_t r0 = c * chunk, r1 = std::min(w.rows, r0 + chunk);
+      pg(w.cols, w.packed, r0, r1 - r0, act, a_stride, pp, n_tok, y + r0, ldy);
+    });
+    return;
+  }
   int64_t chunk = std::max<int64_t>(16, (w.rows / (nt * 8) + 15) / 16 * 16);
   if (n_tok > 1) chunk = std::max<int64_t>(chunk, 64);
   const int64_t n_chunks = (w.rows + chunk - 1) / chunk;
@@ -63,6 +81,24 @@ void matmul_with(const KernelSet& ks, const Matrix& w, const float* x, int64_t l
     }
   });
 }
+
+std::shared_ptr<const uint8_t> pack_matrix_with(const KernelSet& ks, Matrix& w) {
+  const int ti = static_cast<int>(w.type);
+  if (ti < 0 || ti >= kMaxTypes || !ks.pack[ti] || !ks.packed_gemm[ti] || w.rows <= 0 || !w.data) return nullptr;
+  const size_t bytes = ks.pack[ti](w.rows, w.cols, w.data, w.row_stride, nullptr);
+  if (bytes == 0) return nullptr;
+  void* p = std::aligned_alloc(64, (bytes + 63) / 64 * 64);
+  if (!p) throw Error("out of memory repacking a " + std::to_string(bytes) + "-byte weight matrix");
+  std::shared_ptr<const uint8_t> buf(static_cast<const uint8_t*>(p), [](const uint8_t* q) {
+    std::free(const_cast<uint8_t*>(q));
+  });
+  ks.pack[ti](w.rows, w.cols, w.data, w.row_stride, static_cast<uint8_t*>(p));
+  w.packed = buf.get();
+  w.packed_by = &ks;
+  return buf;
+}
+
+std::shared_ptr<const uint8_t> pack_matrix(Matrix& w) { return pack_matrix_with(active_kernels(), w); }
 
 void matmul(const Matrix& w, const float* x, int64_t ldx, int64_t n_tok, float* y, int64_t ldy, ThreadPool& pool) {
   matmul_with(active_kernels(), w, x, ldx, n_tok, y, ldy, pool);

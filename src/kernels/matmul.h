@@ -3,6 +3,7 @@
 #pragma once
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 
 #include "gguf/tensor_type.h"
 #include "kernels/thread_pool.h"
@@ -15,13 +16,23 @@ struct Matrix {
   int64_t cols = 0;          // input features (contiguous)
   const uint8_t* data = nullptr;
   size_t row_stride = 0;     // bytes between rows
+  // Optional repacked copy (see pack_matrix); used only by the kernel set that
+  // made it, others read `data`.
+  const uint8_t* packed = nullptr;
+  const void* packed_by = nullptr;
 };
+
+struct KernelSet;
+// Repacks w into the layout of kernel set ks (default: the active set) and
+// points w.packed at it. Returns the owning buffer, or nullptr when the set
+// has no packed layout for the type (w unchanged).
+std::shared_ptr<const uint8_t> pack_matrix(Matrix& w);
+std::shared_ptr<const uint8_t> pack_matrix_with(const KernelSet& ks, Matrix& w);
 
 // X: n_tok rows of `cols` floats (stride ldx); Y: n_tok rows, Y[t*ldy + r].
 void matmul(const Matrix& w, const float* x, int64_t ldx, int64_t n_tok, float* y, int64_t ldy, ThreadPool& pool);
 
 // Same with an explicit kernel set (tests compare SIMD against scalar).
-struct KernelSet;
 void matmul_with(const KernelSet& ks, const Matrix& w, const float* x, int64_t ldx, int64_t n_tok, float* y,
                  int64_t ldy, ThreadPool& pool);
 

@@ -7,6 +7,7 @@
 #include <cmath>
 
 #include "common/error.h"
+#include "kernels/attention.h"
 #include "kernels/dequantize.h"
 #include "kernels/fp16.h"
 #include "kernels/matmul.h"
@@ -17,15 +18,6 @@ namespace pocketops::model {
 namespace {
 
 constexpr int64_t kMicroBatch = 256;  // tokens per internal chunk (bounds scratch memory)
-
-const float* fp16_table() {
-  static const std::vector<float> table = [] {
-    std::vector<float> t(65536);
-    for (uint32_t i = 0; i < 65536; ++i) t[i] = kernels::fp16_to_fp32(static_cast<uint16_t>(i));
-    return t;
-  }();
-  return table.data();
-}
 
 // Grow-only scratch buffer (no allocation per decode step once warm).
 float* scratch(std::vector<float>& v, size_t n) {
@@ -41,10 +33,10 @@ std::unique_ptr<Lfm2Model> Lfm2Model::from_file(std::unique_ptr<gguf::File> f) {
   std::unique_ptr<Lfm2Model> m(new Lfm2Model());
   m->cfg_ = Lfm2Config::from_gguf(*f);
   m->w_ = Lfm2Weights::bind(*f, m->cfg_);
+  m->w_.repack();
   m->file_ = std::move(f);
   m->inv_freq_.resize(m->cfg_.head_dim / 2);
   ops::rope_inv_freq(m->inv_freq_.data(), m->cfg_.head_dim, m->cfg_.rope_base);
-  fp16_table();
   return m;
 }
 
@@ -68,6 +60,10 @@ void Lfm2Model::forward(Lfm2State& st, std::span<const int32_t> tokens, std::spa
     trace->bx.assign(cfg_.n_layer, {});
     for (int64_t i = 0; i < cfg_.n_layer; ++i)
       if (!cfg_.is_attention(i)) trace->bx[i].resize(static_cast<size_t>(n) * cfg_.n_embd);
+  }
+  if (n <= kMicroBatch) {  // one chunk: logits rows go straight to out, in request order
+    forward_chunk(st, tokens.data(), n, rows.data(), static_cast<int64_t>(rows.size()), 0, out, pool, trace);
+    return;
   }
   std::vector<int64_t> chunk_rows;
   std::vector<int64_t> chunk_slots;
@@ -104,7 +100,6 @@ void Lfm2Model::forward_chunk(Lfm2State& st, const int32_t* tokens, int64_t n, c
     const auto& e = w_.tok_embd;
     kernels::dequantize_row(e.type, e.data + static_cast<size_t>(tokens[t]) * e.row_stride, x + t * d, d);
   }
-  const float* f16 = fp16_table();
 
   for (int64_t il = 0; il < cfg_.n_layer; ++il) {
     const LayerWeights& lw = w_.layers[il];
@@ -140,26 +135,12 @@ void Lfm2Model::forward_chunk(Lfm2State& st, const int32_t* tokens, int64_t n, c
         }
       }
       const float scale = 1.f / std::sqrt(static_cast<float>(hd));
-      pool.parallel_for(n * nh, [&](int64_t task, int) {
-        const int64_t t = task / nh, hh = task % nh, g = hh / group;
+      // one task per (token, kv head): the group's query heads share each K/V row read
+      pool.parallel_for(n * nkv, [&](int64_t task, int) {
+        const int64_t t = task / nkv, g = task % nkv;
         const int64_t npos = n_past + t + 1;
-        thread_local std::vector<float> sc, acc;
-        if (sc.size() < static_cast<size_t>(npos)) sc.resize(npos);
-        acc.assign(hd, 0.f);
-        const float* qh = q + t * d + hh * hd;
-        for (int64_t j = 0; j < npos; ++j) {
-          const uint16_t* kr = kc + j * kvd + g * hd;
-          float s = 0;
-          for (int64_t e = 0; e < hd; ++e) s += qh[e] * f16[kr[e]];
-          sc[j] = s * scale;
-        }
-        ops::softmax(sc.data(), npos);
-        for (int64_t j = 0; j < npos; ++j) {
-          const uint16_t* vr = vc + j * kvd + g * hd;
-          const float p = sc[j];
-          for (int64_t e = 0; e < hd; ++e) acc[e] += p * f16[vr[e]];
-        }
-        std::copy(acc.begin(), acc.end(), mix + t * d + hh * hd);
+        kernels::attention_f16(q + t * d + g * group * hd, group, kc + g * hd, vc + g * hd, kvd, npos, hd, scale,
+                               mix + t * d + g * group * hd);
       });
       float* o = scratch(bb, n * d);
       kernels::matmul(lw.wo, mix, d, n, o, d, pool);
@@ -207,7 +188,10 @@ void Lfm2Model::forward_chunk(Lfm2State& st, const int32_t* tokens, int64_t n, c
     float* u = scratch(ub, n * ff);
     kernels::matmul(lw.ffn_gate, h, d, n, g, ff, pool);
     kernels::matmul(lw.ffn_up, h, d, n, u, ff, pool);
-    ops::swiglu(g, u, g, n * ff);
+    if (n * ff >= 65536)
+      pool.parallel_for(n, [&](int64_t t, int) { kernels::swiglu(g + t * ff, u + t * ff, g + t * ff, ff); });
+    else
+      kernels::swiglu(g, u, g, n * ff);
     float* o = scratch(bb, n * d);
     kernels::matmul(lw.ffn_down, g, ff, n, o, d, pool);
     for (int64_t i = 0; i < n * d; ++i) x[i] += o[i];

@@ -1,6 +1,13 @@
 // Tensor lookup by LFM2 name with shape/type validation.
 #include "model/lfm2_weights.h"
 
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+
 #include "common/error.h"
 #include "kernels/dequantize.h"
 
@@ -52,7 +59,58 @@ class Binder {
   const gguf::File& f_;
 };
 
+// True when [p, p+n) lies in one file-backed mapping (so MADV_DONTNEED only
+// drops pages that are re-read from the file, never anonymous data).
+bool in_file_mapping(const void* p, size_t n) {
+  FILE* f = std::fopen("/proc/self/maps", "r");
+  if (!f) return false;
+  const uintptr_t a = reinterpret_cast<uintptr_t>(p), b = a + n;
+  char line[512];
+  bool ok = false;
+  while (std::fgets(line, sizeof line, f)) {
+    unsigned long lo = 0, hi = 0, off = 0, inode = 0;
+    char perms[8] = {}, dev[32] = {};
+    if (std::sscanf(line, "%lx-%lx %7s %lx %31s %lu", &lo, &hi, perms, &off, dev, &inode) != 6) continue;
+    if (a >= lo && b <= hi) {
+      ok = inode != 0 && perms[3] == 's';  // shared file mapping
+      break;
+    }
+  }
+  std::fclose(f);
+  return ok;
+}
+
+// Drops this process's resident pages of a read-only file-mapped range
+// (whole pages inside it only).
+void release_pages(const uint8_t* p, size_t n) {
+  const uintptr_t page = static_cast<uintptr_t>(sysconf(_SC_PAGESIZE));
+  const uintptr_t a = (reinterpret_cast<uintptr_t>(p) + page - 1) & ~(page - 1);
+  const uintptr_t b = (reinterpret_cast<uintptr_t>(p) + n) & ~(page - 1);
+  if (b <= a || !in_file_mapping(p, n)) return;
+  ::madvise(reinterpret_cast<void*>(a), b - a, MADV_DONTNEED);
+}
+
 }  // namespace
+
+void Lfm2Weights::repack() {
+  const char* env = std::getenv("POCKETOPS_REPACK");
+  if (env && std::strcmp(env, "0") == 0) return;
+  auto one = [&](kernels::Matrix& m) {
+    if (!m.data || m.packed) return;
+    auto buf = kernels::pack_matrix(m);
+    if (!buf) return;
+    packed_bytes += gguf::row_bytes(m.type, m.cols) * m.rows;
+    packed.push_back(std::move(buf));
+    release_pages(m.data, m.row_stride * m.rows);
+  };
+  for (LayerWeights& L : layers) {
+    for (kernels::Matrix* m : {&L.ffn_gate, &L.ffn_up, &L.ffn_down, &L.wq, &L.wk, &L.wv, &L.wo, &L.in_proj, &L.out_proj})
+      one(*m);
+  }
+  // The output projection stays unpacked when tied to the embedding table
+  // (embedding lookups read its rows).
+  if (output.data != tok_embd.data) one(output);
+}
 
 Lfm2Weights Lfm2Weights::bind(const gguf::File& f, Lfm2Config& cfg) {
   Binder b(f);

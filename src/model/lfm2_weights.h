@@ -1,5 +1,6 @@
 // Views of the LFM2 weight tensors inside the mapped GGUF, shape-checked.
 #pragma once
+#include <memory>
 #include <vector>
 
 #include "gguf/gguf_reader.h"
@@ -27,8 +28,16 @@ struct Lfm2Weights {
   const float* out_norm = nullptr; // token_embd_norm.weight
   std::vector<LayerWeights> layers;
 
+  // Repacked copies of the layer matrices (see repack()); owned here.
+  std::vector<std::shared_ptr<const uint8_t>> packed;
+  size_t packed_bytes = 0;
+
   // Finds every tensor, checks shapes and types; throws Error naming the tensor.
   static Lfm2Weights bind(const gguf::File& f, Lfm2Config& cfg);
+  // Repacks the layer matrices into the active kernel set's layout (when it
+  // has one for their type) and releases the mmapped originals' pages, so the
+  // resident size stays about one copy of the weights. POCKETOPS_REPACK=0 disables.
+  void repack();
 };
 
 }  // namespace pocketops::model

@@ -61,6 +61,8 @@ void fill_avx512_kernels(KernelSet& k) {
   k.vec_dot[static_cast<int>(TensorType::F32)] = vd_f32_512;
   // F16 keeps the 256-bit kernel: measured faster on Zen 4 than 512-bit vcvtph2ps
   k.vec_dot[static_cast<int>(TensorType::BF16)] = vd_bf16_512;
+  fill_avx512_packed(k);
+  fill_avx512_rows(k);
 }
 
 }  // namespace pocketops::kernels::x86

@@ -1,0 +1,235 @@
+// AVX-512 VNNI kernels over weights repacked at load into 16-row interleaved
+// blocks (Q4_0, Q8_0): one zmm holds 4 consecutive k-values of 16 rows, so
+// decode streams memory linearly and prefill reads panels without transposes.
+#if defined(__x86_64__)
+#pragma GCC diagnostic ignored "-Wuninitialized"
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#include <immintrin.h>
+
+#include <cstdint>
+#include <cstdlib>
+#include <cstring>
+
+#include "kernels/dispatch.h"
+#include "kernels/quant_blocks.h"
+#include "kernels/x86/x86_sets.h"
+
+namespace pocketops::kernels::x86 {
+namespace {
+
+using gguf::TensorType;
+
+// Packed layout (see docs/kernels.md "Packed weights"): rows in groups of 16
+// (the last group padded with zero-scale rows); per group, per pair of
+// 32-element blocks (2p, 2p+1): kZ zmm vectors of block 2p, kZ of block 2p+1,
+// then 16 fp16 row scales of each (64 bytes), so every vector is 64-aligned.
+//   Q4_0 (kZ = 4): zmm j, dword r = qs[4j..4j+3] of row r: low nibbles pair
+//                  with activations 4j..4j+3, high nibbles with 16+4j..16+4j+3.
+//   Q8_0 (kZ = 8): zmm j, dword r = (qs[4j..4j+3] of row r) ^ 0x80 (unsigned).
+constexpr int kGroupRows = 16;
+
+template <int kZ>
+constexpr size_t pair_bytes() {
+  return 2 * kZ * 64 + 64;
+}
+
+inline uint32_t ld32(const void* p) {
+  uint32_t v;
+  std::memcpy(&v, p, 4);
+  return v;
+}
+
+template <int kZ>
+size_t pack_b32(int64_t rows, int64_t cols, const uint8_t* w, size_t w_stride, uint8_t* dst) {
+  if (cols % (2 * QK) != 0 || rows <= 0) return 0;
+  const int64_t nb = cols / QK, ng = (rows + kGroupRows - 1) / kGroupRows;
+  const size_t total = static_cast<size_t>(ng * nb / 2) * pair_bytes<kZ>();
+  if (!dst) return total;
+  constexpr size_t src_block = kZ == 4 ? sizeof(BlockQ4_0) : sizeof(BlockQ8_0);
+  for (int64_t g = 0; g < ng; ++g) {
+    for (int64_t b = 0; b < nb; ++b) {
+      uint8_t* pair = dst + static_cast<size_t>(g * nb / 2 + b / 2) * pair_bytes<kZ>();
+      uint8_t* out = pair + (b & 1) * kZ * 64;
+      uint16_t* d = reinterpret_cast<uint16_t*>(pair + 2 * kZ * 64 + (b & 1) * 32);
+      for (int r = 0; r < kGroupRows; ++r) {
+        const int64_t row = g * kGroupRows + r;
+        if (row >= rows) {
+          for (int j = 0; j < kZ; ++j) std::memset(out + 64 * j + 4 * r, kZ == 4 ? 0x88 : 0x80, 4);
+          d[r] = 0;
+          continue;
+        }
+        const uint8_t* blk = w + row * w_stride + b * src_block;
+        uint16_t dh;
+        std::memcpy(&dh, blk, 2);
+        d[r] = dh;
+        const uint8_t* qs = blk + 2;
+        for (int j = 0; j < kZ; ++j) {
+          uint32_t v = ld32(qs + 4 * j);
+          if (kZ == 8) v ^= 0x80808080u;
+          std::memcpy(out + 64 * j + 4 * r, &v, 4);
+        }
+      }
+    }
+  }
+  return total;
+}
+
+size_t pack_q4_0(int64_t rows, int64_t cols, const uint8_t* w, size_t ws, uint8_t* dst) {
+  return pack_b32<4>(rows, cols, w, ws, dst);
+}
+size_t pack_q8_0(int64_t rows, int64_t cols, const uint8_t* w, size_t ws, uint8_t* dst) {
+  return pack_b32<8>(rows, cols, w, ws, dst);
+}
+
+// Per token and block: activation scale d and -offset * sum(qs).
+struct ActInfo {
+  float d;
+  int32_t corr;
+};
+
+inline int hsum8(__m256i v) {
+  __m128i s = _mm_add_epi32(_mm256_castsi256_si128(v), _mm256_extracti128_si256(v, 1));
+  s = _mm_add_epi32(s, _mm_shuffle_epi32(s, 0x4E));
+  s = _mm_add_epi32(s, _mm_shuffle_epi32(s, 0xB1));
+  return _mm_cvtsi128_si32(s);
+}
+
+inline __m512i bcast(const int8_t* p) { return _mm512_set1_epi32(static_cast<int>(ld32(p))); }
+
+// T tokens x 16 rows of one group over all nb blocks.
+template <int kZ, int T>
+inline void tile(const uint8_t* pw, int64_t nb, const uint8_t* a, size_t a_stride, const ActInfo* ai, int64_t nb_ai,
+                 float* y, int64_t ldy, int64_t n_rows) {
+  __m512 acc[T];
+#pragma GCC unroll 8
+  for (int t = 0; t < T; ++t) acc[t] = _mm512_setzero_ps();
+  const __m512i m4 = _mm512_set1_epi8(0x0F);
+  for (int64_t b = 0; b < nb; ++b) {
+    const uint8_t* pair = pw + (b >> 1) * pair_bytes<kZ>();
+    const uint8_t* wp = pair + (b & 1) * kZ * 64;
+    if (T <= 2 && (b & 1) == 0) {  // decode: stream ahead (prefill panels are cache-resident)
+      const char* pf = reinterpret_cast<const char*>(pair) + 3 * pair_bytes<kZ>();
+#pragma GCC unroll 16
+      for (size_t o = 0; o < pair_bytes<kZ>(); o += 64) _mm_prefetch(pf + o, _MM_HINT_T0);
+    }
+    __m512i wv[8];
+    if (kZ == 4) {
+#pragma GCC unroll 4
+      for (int j = 0; j < 4; ++j) {
+        const __m512i v = _mm512_load_si512(wp + 64 * j);
+        wv[j] = _mm512_and_si512(v, m4);
+        wv[j + 4] = _mm512_and_si512(_mm512_srli_epi16(v, 4), m4);
+      }
+    } else {
+#pragma GCC unroll 8
+      for (int j = 0; j < 8; ++j) wv[j] = _mm512_load_si512(wp + 64 * j);
+    }
+    const __m512 dw =
+        _mm512_cvtph_ps(_mm256_load_si256(reinterpret_cast<const __m256i*>(pair + 2 * kZ * 64 + (b & 1) * 32)));
+#pragma GCC unroll 8
+    for (int t = 0; t < T; ++t) {
+      // wv[k] pairs with activations 4k..4k+3 (Q4_0: k >= 4 are the high
+      // nibbles of zmm k-4, i.e. elements 16 + 4(k-4))
+      const int8_t* q = reinterpret_cast<const BlockQ8_0*>(a + t * a_stride)[b].qs;
+      __m512i s0 = _mm512_dpbusd_epi32(_mm512_setzero_si512(), wv[0], bcast(q));
+      __m512i s1 = _mm512_dpbusd_epi32(_mm512_setzero_si512(), wv[1], bcast(q + 4));
+#pragma GCC unroll 8
+      for (int k = 2; k < 8; k += 2) {
+        s0 = _mm512_dpbusd_epi32(s0, wv[k], bcast(q + 4 * k));
+        s1 = _mm512_dpbusd_epi32(s1, wv[k + 1], bcast(q + 4 * k + 4));
+      }
+      const ActInfo& in = ai[t * nb_ai + b];
+      const __m512i s = _mm512_add_epi32(_mm512_add_epi32(s0, s1), _mm512_set1_epi32(in.corr));
+      acc[t] = _mm512_fmadd_ps(_mm512_cvtepi32_ps(s), _mm512_mul_ps(dw, _mm512_set1_ps(in.d)), acc[t]);
+    }
+  }
+  const __mmask16 m = n_rows >= 16 ? static_cast<__mmask16>(0xFFFF) : static_cast<__mmask16>((1u << n_rows) - 1);
+#pragma GCC unroll 8
+  for (int t = 0; t < T; ++t) _mm512_mask_storeu_ps(y + t * ldy, m, acc[t]);
+}
+
+// Activation side data for packed_gemm: per token and block, d and
+// -offset * sum(qs). Returns the bytes needed when out is null.
+template <int kOffset>
+size_t packed_prep(int64_t n, const uint8_t* a, size_t a_stride, int64_t n_tok, void* out) {
+  const int64_t nb = n / QK;
+  if (!out) return static_cast<size_t>(nb * n_tok) * sizeof(ActInfo);
+  ActInfo* ai = static_cast<ActInfo*>(out);
+  const __m512i ones = _mm512_set1_epi8(1);
+  for (int64_t t = 0; t < n_tok; ++t) {
+    const BlockQ8_0* blk = reinterpret_cast<const BlockQ8_0*>(a + t * a_stride);
+    int64_t b = 0;
+    for (; b + 2 <= nb; b += 2) {
+      const __m512i v = _mm512_inserti64x4(
+          _mm512_castsi256_si512(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(blk[b].qs))),
+          _mm256_loadu_si256(reinterpret_cast<const __m256i*>(blk[b + 1].qs)), 1);
+      const __m512i s = _mm512_dpbusd_epi32(_mm512_setzero_si512(), ones, v);
+      ai[t * nb + b] = ActInfo{_cvtsh_ss(blk[b].d), -kOffset * hsum8(_mm512_castsi512_si256(s))};
+      ai[t * nb + b + 1] = ActInfo{_cvtsh_ss(blk[b + 1].d), -kOffset * hsum8(_mm512_extracti64x4_epi64(s, 1))};
+    }
+    for (; b < nb; ++b) {
+      const __m256i s = _mm256_dpbusd_epi32(_mm256_setzero_si256(), _mm256_set1_epi8(1),
+                                            _mm256_loadu_si256(reinterpret_cast<const __m256i*>(blk[b].qs)));
+      ai[t * nb + b] = ActInfo{_cvtsh_ss(blk[b].d), -kOffset * hsum8(s)};
+    }
+  }
+  return 0;
+}
+
+template <int kZ>
+void packed_gemm(int64_t n, const uint8_t* packed, int64_t r0, int64_t n_rows, const uint8_t* a, size_t a_stride,
+                 const void* prep, int64_t n_tok, float* y, int64_t ldy) {
+  const int64_t nb = n / QK;
+  const ActInfo* ai = static_cast<const ActInfo*>(prep);
+  const size_t group_bytes = static_cast<size_t>(nb / 2) * pair_bytes<kZ>();
+  for (int64_t g0 = 0; g0 < n_rows; g0 += kGroupRows) {
+    const uint8_t* pw = packed + ((r0 + g0) / kGroupRows) * group_bytes;
+    const int64_t nr = n_rows - g0 < kGroupRows ? n_rows - g0 : kGroupRows;
+    float* yg = y + g0;
+    int64_t t = 0;
+    for (; t + 8 <= n_tok; t += 8) tile<kZ, 8>(pw, nb, a + t * a_stride, a_stride, ai + t * nb, nb, yg + t * ldy, ldy, nr);
+    const int64_t rest = n_tok - t;
+    const uint8_t* at = a + t * a_stride;
+    const ActInfo* it = ai + t * nb;
+    float* yt = yg + t * ldy;
+    switch (rest) {
+      case 7: tile<kZ, 7>(pw, nb, at, a_stride, it, nb, yt, ldy, nr); break;
+      case 6: tile<kZ, 6>(pw, nb, at, a_stride, it, nb, yt, ldy, nr); break;
+      case 5: tile<kZ, 5>(pw, nb, at, a_stride, it, nb, yt, ldy, nr); break;
+      case 4: tile<kZ, 4>(pw, nb, at, a_stride, it, nb, yt, ldy, nr); break;
+      case 3: tile<kZ, 3>(pw, nb, at, a_stride, it, nb, yt, ldy, nr); break;
+      case 2: tile<kZ, 2>(pw, nb, at, a_stride, it, nb, yt, ldy, nr); break;
+      case 1: tile<kZ, 1>(pw, nb, at, a_stride, it, nb, yt, ldy, nr); break;
+      default: break;
+    }
+  }
+}
+
+void pg_q4_0(int64_t n, const uint8_t* p, int64_t r0, int64_t nr, const uint8_t* a, size_t as, const void* prep,
+             int64_t nt, float* y, int64_t ldy) {
+  packed_gemm<4>(n, p, r0, nr, a, as, prep, nt, y, ldy);
+}
+void pg_q8_0(int64_t n, const uint8_t* p, int64_t r0, int64_t nr, const uint8_t* a, size_t as, const void* prep,
+             int64_t nt, float* y, int64_t ldy) {
+  packed_gemm<8>(n, p, r0, nr, a, as, prep, nt, y, ldy);
+}
+size_t pp_q4_0(int64_t n, const uint8_t* a, size_t as, int64_t nt, void* out) { return packed_prep<8>(n, a, as, nt, out); }
+size_t pp_q8_0(int64_t n, const uint8_t* a, size_t as, int64_t nt, void* out) {
+  return packed_prep<128>(n, a, as, nt, out);
+}
+
+}  // namespace
+
+void fill_avx512_packed(KernelSet& k) {
+  const int q4 = static_cast<int>(TensorType::Q4_0), q8 = static_cast<int>(TensorType::Q8_0);
+  k.pack_rows = kGroupRows;
+  k.pack[q4] = pack_q4_0;
+  k.packed_gemm[q4] = pg_q4_0;
+  k.packed_prep[q4] = pp_q4_0;
+  k.pack[q8] = pack_q8_0;
+  k.packed_gemm[q8] = pg_q8_0;
+  k.packed_prep[q8] = pp_q8_0;
+}
+
+}  // namespace pocketops::kernels::x86
+#endif
