@@ -22,6 +22,9 @@ class TokenConstraint {
   // shortest completion (used when the token budget is about to run out).
   virtual size_t completion_bytes() const = 0;
   virtual void completion_mask(std::vector<uint8_t>& mask) const = 0;
+  // Upper bound on how much one freely chosen token can lengthen the shortest
+  // completion; the loop starts finishing this early so it never runs short.
+  virtual size_t max_growth() const = 0;
 };
 
 }  // namespace pocketops::engine

@@ -1,6 +1,7 @@
 // Token trie cache and schema file loading for JSON-constrained generation.
 #include "engine/json_constraint.h"
 
+#include <algorithm>
 #include <fstream>
 #include <sstream>
 
@@ -19,6 +20,12 @@ std::shared_ptr<const chat::TokenTrie> build_vocab_trie(const tokenizer::Tokeniz
   std::vector<int32_t> eos;
   if (tok.eos() >= 0) eos.push_back(tok.eos());
   return chat::build_token_trie(tok.all_token_bytes(), eos, never);
+}
+
+size_t JsonSchemaConstraint::growth_bound(const chat::JsonSchema& s) {
+  size_t m = 0;
+  for (const auto& n : s.nodes()) m = std::max(m, n.min_instance.size());
+  return m + 8;
 }
 
 std::shared_ptr<const chat::JsonSchema> load_json_schema_file(const std::string& path) {

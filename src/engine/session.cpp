@@ -167,7 +167,8 @@ GenerateResult Session::generate(const std::vector<int32_t>& prompt, const Gener
       // Near the token budget, only tokens on the shortest way to a complete
       // document are allowed, so constrained output always parses.
       const int left = opt.max_tokens - static_cast<int>(res.tokens.size());
-      const bool finishing = static_cast<int>(opt.constraint->completion_bytes()) + 1 >= left;
+      const bool finishing =
+          static_cast<int64_t>(opt.constraint->completion_bytes() + opt.constraint->max_growth()) >= left;
       mask.assign(V, 0);
       if (finishing) opt.constraint->completion_mask(mask);
       else opt.constraint->allowed(mask);
