@@ -30,6 +30,7 @@ int run_generate(int argc, char** argv) {
   app.add_flag("-v,--verbose", verbose, "print token counts and speed on stderr");
   if (auto rc = pocketops::cli::parse_args(app, argc, argv)) return *rc;
 
+  if (prompt.empty()) throw pocketops::Error("empty prompt: give some text with -p");
   auto eng = pocketops::engine::Engine::load(path, {threads});
   pocketops::engine::Session s(*eng, eng->context_for(ctx));
   auto ids = eng->tokenizer().encode(prompt, eng->tokenizer().add_bos(), false);

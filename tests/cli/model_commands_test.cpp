@@ -1,0 +1,92 @@
+// The model-facing subcommands run as a user would run them: info, logits
+// (against the reference fixtures), generate, synth + info, bench --json.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "cli_support.h"
+
+using namespace pocketops::testing;
+
+TEST(CliInfo, DescribesFixtureModel) {
+  POCKETOPS_REQUIRE_FIXTURES();
+  auto r = cli("info -m " + fixture_model("tiny-q4_k_m"));
+  ASSERT_EQ(r.rc, 0) << r.out;
+  for (const char* s : {"architecture:   lfm2", "layers:         6 (4 short-conv, 2 attention at 2,4)", "vocab size:     4112",
+                        "bos 4097, eos 4103", "context length: 4096", "Q4_K 31", "Q6_K 4", "F32 21"})
+    EXPECT_NE(r.out.find(s), std::string::npos) << "missing '" << s << "' in\n" << r.out;
+}
+
+TEST(CliLogits, MatchesReferenceGreedyAndLayout) {
+  POCKETOPS_REQUIRE_FIXTURES();
+  std::ifstream idx(fixtures_dir() + "/logits/tiny-f32/index.jsonl");
+  std::string line;
+  std::getline(idx, line);  // the "short" case: 8 prompt tokens, 16 steps
+  auto c = nlohmann::json::parse(line);
+  std::string toks;
+  for (auto& t : c["prompt"]) toks += (toks.empty() ? "" : ",") + std::to_string(t.get<int>());
+  const std::string out = tmp_path("logits.f32");
+  auto r = cli("logits -m " + fixture_model("tiny-f32") + " --tokens " + toks + " --decode 16 --out " + out, false);
+  ASSERT_EQ(r.rc, 0) << r.out;
+  std::string want;
+  for (auto& t : c["greedy"]) want += (want.empty() ? "" : ",") + std::to_string(t.get<int>());
+  EXPECT_EQ(r.out, want + "\n");
+  std::ifstream a(out, std::ios::binary), b(fixtures_dir() + "/logits/tiny-f32/short.f32", std::ios::binary);
+  std::vector<char> av((std::istreambuf_iterator<char>(a)), {}), bv((std::istreambuf_iterator<char>(b)), {});
+  ASSERT_EQ(av.size(), bv.size());
+  const float* x = reinterpret_cast<const float*>(av.data());
+  const float* y = reinterpret_cast<const float*>(bv.data());
+  double m = 0;
+  for (size_t i = 0; i < av.size() / 4; ++i) m = std::max(m, double(std::fabs(x[i] - y[i])));
+  EXPECT_LT(m, 1e-2);
+  std::remove(out.c_str());
+}
+
+TEST(CliLogits, BadInputsGiveOneLineErrors) {
+  POCKETOPS_REQUIRE_FIXTURES();
+  const std::string m = fixture_model("tiny-f32");
+  const std::string out = tmp_path("bad.f32");
+  for (const std::string& args : {"--tokens 1,99999", "--tokens 1,x,3", "--tokens ''", "--tokens 1 --decode 5000"}) {
+    auto r = cli("logits -m " + m + " " + args + " --out " + out);
+    EXPECT_EQ(r.rc, 1) << args << ": " << r.out;
+    EXPECT_EQ(r.out.rfind("error: ", 0), 0u) << args << ": " << r.out;
+    EXPECT_EQ(std::count(r.out.begin(), r.out.end(), '\n'), 1) << r.out;
+  }
+  EXPECT_FALSE(std::filesystem::exists(out));
+}
+
+TEST(CliGenerate, StreamsDeterministicGreedyText) {
+  POCKETOPS_REQUIRE_FIXTURES();
+  const std::string m = fixture_model("tiny-q8_0");
+  auto a = cli("generate -m " + m + " -p 'The disk is full' -n 12 --temp 0", false);
+  auto b = cli("generate -m " + m + " -p 'The disk is full' -n 12 --temp 0 --draft 4", false);
+  ASSERT_EQ(a.rc, 0);
+  EXPECT_GT(a.out.size(), 1u);
+  EXPECT_EQ(a.out, b.out);  // speculation never changes greedy output
+  auto e = cli("generate -m " + m + " -p ''");
+  EXPECT_EQ(e.rc, 1);
+}
+
+TEST(CliSynth, WritesALoadableModelWithTheReferenceMix) {
+  const std::string out = tmp_path("synth.gguf");
+  auto r = cli("synth --shape tiny --type q4_k_m -o " + out);
+  ASSERT_EQ(r.rc, 0) << r.out;
+  auto info = cli("info -m " + out);
+  ASSERT_EQ(info.rc, 0) << info.out;
+  EXPECT_NE(info.out.find("F32 21, Q4_K 31, Q6_K 4"), std::string::npos) << info.out;
+  auto gen = cli("generate -m " + out + " -p hello -n 4 --temp 0");
+  EXPECT_EQ(gen.rc, 0) << gen.out;
+  auto bench = cli("bench -m " + out + " -p 16 -n 4 -r 1 --json", false);
+  ASSERT_EQ(bench.rc, 0) << bench.out;
+  auto j = nlohmann::json::parse(bench.out);
+  for (const char* k : {"pp_tps", "tg_tps", "load_s", "peak_rss_mb", "threads", "model_type", "verify_cost_ratio"})
+    EXPECT_TRUE(j.contains(k)) << k;
+  EXPECT_GT(j["pp_tps"].get<double>(), 0);
+  EXPECT_GT(j["tg_tps"].get<double>(), 0);
+  auto bad = cli("synth --shape huge --type q4_0 -o " + out);
+  EXPECT_EQ(bad.rc, 1);
+  EXPECT_NE(bad.out.find("unknown shape"), std::string::npos);
+  std::remove(out.c_str());
+}
