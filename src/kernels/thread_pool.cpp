@@ -1,7 +1,6 @@
-// ThreadPool implementation: generation counter + spin-then-sleep workers.
+// ThreadPool implementation: generation counter + spin-then-sleep workers;
+// the caller never waits for a worker that has not joined the current job.
 #include "kernels/thread_pool.h"
-
-#include <chrono>
 
 #if defined(__x86_64__) || defined(__i386__)
 #include <immintrin.h>
@@ -37,7 +36,7 @@ void ThreadPool::worker(int id) {
     // Spin for a while (cheap hand-off between back-to-back kernels), then sleep.
     int spins = 0;
     while (generation_.load(std::memory_order_acquire) == seen) {
-      if (++spins < 200000) {
+      if (++spins < 100000) {
         PO_PAUSE();
         continue;
       }
@@ -47,34 +46,20 @@ void ThreadPool::worker(int id) {
       sleepers_.fetch_sub(1);
       break;
     }
-    seen = generation_.load(std::memory_order_acquire);
+    const uint64_t g = generation_.load(std::memory_order_acquire);
+    seen = g;
     if (stop_.load()) return;
-    (*job_)(id);
-    pending_.fetch_sub(1, std::memory_order_acq_rel);
-  }
-}
-
-void ThreadPool::dispatch(const std::function<void(int)>& job) {
-  if (n_threads_ == 1) {
-    job(0);
-    return;
-  }
-  job_ = &job;
-  pending_.store(n_threads_ - 1, std::memory_order_release);
-  bool wake;
-  {
-    // Bumping under the lock orders it with a sleeper's predicate check, so a
-    // worker that is about to sleep either sees the new job or gets notified.
-    std::lock_guard<std::mutex> lk(mu_);
-    generation_.fetch_add(1, std::memory_order_acq_rel);
-    wake = sleepers_.load() > 0;
-  }
-  if (wake) cv_.notify_all();
-  job(0);
-  // Spin briefly, then yield so an oversubscribed machine still makes progress.
-  for (int spins = 0; pending_.load(std::memory_order_acquire) != 0; ++spins) {
-    if (spins < 20000) PO_PAUSE();
-    else std::this_thread::yield();
+    active_.fetch_add(1, std::memory_order_seq_cst);
+    if (closed_.load(std::memory_order_seq_cst) < g) {
+      // The job is still open, so the caller is inside parallel_for and fn_/n_tasks_ are stable.
+      const int64_t n = n_tasks_;
+      for (;;) {
+        const int64_t t = next_.fetch_add(1, std::memory_order_relaxed);
+        if (t >= n) break;
+        (*fn_)(t, id);
+      }
+    }
+    active_.fetch_sub(1, std::memory_order_release);
   }
 }
 
@@ -84,17 +69,35 @@ void ThreadPool::parallel_for(int64_t n_tasks, const std::function<void(int64_t,
     for (int64_t t = 0; t < n_tasks; ++t) fn(t, 0);
     return;
   }
-  std::atomic<int64_t> next{0};
-  std::function<void(int)> job = [&](int thread) {
-    for (;;) {
-      int64_t t = next.fetch_add(1, std::memory_order_relaxed);
-      if (t >= n_tasks) break;
-      fn(t, thread);
-    }
-  };
-  dispatch(job);
+  fn_ = &fn;
+  n_tasks_ = n_tasks;
+  next_.store(0, std::memory_order_relaxed);
+  uint64_t g;
+  bool wake;
+  {
+    // Bumping under the lock orders it with a sleeper's predicate check, so a
+    // worker that is about to sleep either sees the new job or gets notified.
+    std::lock_guard<std::mutex> lk(mu_);
+    g = generation_.fetch_add(1, std::memory_order_acq_rel) + 1;
+    wake = sleepers_.load() > 0;
+  }
+  if (wake) cv_.notify_all();
+  for (;;) {
+    const int64_t t = next_.fetch_add(1, std::memory_order_relaxed);
+    if (t >= n_tasks) break;
+    fn(t, 0);
+  }
+  closed_.store(g, std::memory_order_seq_cst);
+  // Wait only for workers that joined (they finish their current task).
+  for (int spins = 0; active_.load(std::memory_order_seq_cst) != 0; ++spins) {
+    if (spins < 20000) PO_PAUSE();
+    else std::this_thread::yield();
+  }
 }
 
-void ThreadPool::run_on_all(const std::function<void(int)>& fn) { dispatch(fn); }
+void ThreadPool::run_on_all(const std::function<void(int)>& fn) {
+  // Every thread index runs exactly once (not necessarily on distinct threads).
+  parallel_for(n_threads_, [&](int64_t t, int) { fn(static_cast<int>(t)); });
+}
 
 }  // namespace pocketops::kernels

@@ -26,14 +26,21 @@ class ThreadPool {
 
  private:
   void worker(int id);
-  void dispatch(const std::function<void(int)>& job);
 
   int n_threads_;
   std::vector<std::thread> threads_;
+  // Job protocol: the caller publishes (fn_, n_tasks_), bumps generation_,
+  // runs tasks itself, then marks the generation closed_ and waits only for
+  // workers that joined (active_). A worker that was descheduled and wakes
+  // after closing skips the job, so the caller never waits for a thread that
+  // did not start.
   std::atomic<uint64_t> generation_{0};
-  std::atomic<int> pending_{0};
+  std::atomic<uint64_t> closed_{0};
+  std::atomic<int> active_{0};
+  std::atomic<int64_t> next_{0};
+  int64_t n_tasks_ = 0;
+  const std::function<void(int64_t, int)>* fn_ = nullptr;
   std::atomic<bool> stop_{false};
-  const std::function<void(int)>* job_ = nullptr;
   std::mutex mu_;
   std::condition_variable cv_;
   std::atomic<int> sleepers_{0};
