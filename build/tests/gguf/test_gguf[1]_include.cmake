@@ -1,5 +1,0 @@
-if(EXISTS "/work/main/build/tests/gguf/test_gguf[1]_tests.cmake")
-  include("/work/main/build/tests/gguf/test_gguf[1]_tests.cmake")
-else()
-  add_test(test_gguf_NOT_BUILT test_gguf_NOT_BUILT)
-endif()
