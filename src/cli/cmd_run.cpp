@@ -90,10 +90,9 @@ int run_run(int argc, char** argv) {
   const auto& g = tr.gen;
   int rc = 0;
   if (structured) {
-    try {
-      (void)nlohmann::json::parse(g.text);
+    if (nlohmann::json::accept(g.text)) {
       std::printf("%s\n", g.text.c_str());
-    } catch (const nlohmann::json::exception&) {
+    } else {
       std::fprintf(stderr, "error: the answer ended before the JSON document was complete (stop: %s); raise -n\n",
                    g.stop_reason.c_str());
       std::printf("%s\n", g.text.c_str());

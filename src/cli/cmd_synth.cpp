@@ -1,6 +1,5 @@
 // `pocketops synth`: writes a synthetic LFM2 GGUF (real shape, metadata and
 // tensor names, random weights) for benchmarks and tests without downloads.
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -30,10 +29,8 @@ int run_synth(int argc, char** argv) {
   if (auto rc = pocketops::cli::parse_args(app, argc, argv)) return *rc;
   auto sh = pocketops::model::synth_shape(shape);
   Progress p;
-  pocketops::model::write_synthetic_model(out, sh, type, seed, &p);
-  struct stat st {};
-  ::stat(out.c_str(), &st);
-  std::fprintf(stderr, "wrote %s (%s, %s, %.1f MiB)\n", out.c_str(), shape.c_str(), type.c_str(), st.st_size / 1048576.0);
+  const uint64_t bytes = pocketops::model::write_synthetic_model(out, sh, type, seed, &p);
+  std::fprintf(stderr, "wrote %s (%s, %s, %.1f MiB)\n", out.c_str(), shape.c_str(), type.c_str(), bytes / 1048576.0);
   return 0;
 }
 

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <filesystem>
 
 #include "common/error.h"
 #include "gguf/gguf_writer.h"
@@ -242,7 +243,7 @@ uint64_t write_synthetic_model(const std::string& path, const SynthShape& sh, co
     if (progress) progress->tensor_done(s.name, k + 1, specs.size());
   }
   w.write(path);
-  return 0;
+  return std::filesystem::file_size(path);
 }
 
 }  // namespace pocketops::model

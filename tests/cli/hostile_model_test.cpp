@@ -72,7 +72,7 @@ std::string mutated(const std::string& name, const Mutation& m) {
 }
 
 void expect_one_line_error(const std::string& model, const std::string& needle) {
-  for (const std::string& cmd : {"generate -n 1 -p hi -m ", "run -n 1 -p hi -m "}) {
+  for (std::string cmd : {"generate -n 1 -p hi -m ", "run -n 1 -p hi -m "}) {
     auto r = cli(cmd + model);
     EXPECT_EQ(r.rc, 1) << cmd << model << "\n" << r.out;
     EXPECT_EQ(r.out.rfind("error: ", 0), 0u) << r.out;
@@ -151,7 +151,7 @@ TEST(HostileModel, TruncatedGarbageAndNonFiles) {
   for (size_t cut : {size_t{0}, size_t{3}, size_t{30}, bytes.size() / 3, bytes.size() - 1}) {
     std::string p = tmp_path("cut" + std::to_string(cut) + ".gguf");
     std::ofstream(p, std::ios::binary).write(bytes.data(), static_cast<std::streamsize>(cut));
-    for (const std::string& cmd : {"info -m ", "generate -n 1 -p hi -m "}) {
+    for (std::string cmd : {"info -m ", "generate -n 1 -p hi -m "}) {
       auto r = cli(cmd + p);
       EXPECT_EQ(r.rc, 1) << cut << ": " << r.out;
       EXPECT_EQ(r.out.rfind("error: ", 0), 0u) << r.out;

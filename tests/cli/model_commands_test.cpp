@@ -48,7 +48,7 @@ TEST(CliLogits, BadInputsGiveOneLineErrors) {
   POCKETOPS_REQUIRE_FIXTURES();
   const std::string m = fixture_model("tiny-f32");
   const std::string out = tmp_path("bad.f32");
-  for (const std::string& args : {"--tokens 1,99999", "--tokens 1,x,3", "--tokens ''", "--tokens 1 --decode 5000"}) {
+  for (std::string args : {"--tokens 1,99999", "--tokens 1,x,3", "--tokens ''", "--tokens 1 --decode 5000"}) {
     auto r = cli("logits -m " + m + " " + args + " --out " + out);
     EXPECT_EQ(r.rc, 1) << args << ": " << r.out;
     EXPECT_EQ(r.out.rfind("error: ", 0), 0u) << args << ": " << r.out;

@@ -105,24 +105,37 @@ TEST_F(SessionTest, PrefixIsReused) {
 }
 
 TEST_F(SessionTest, SpeculationChangesNothingButSpeed) {
-  // Repetitive prompts give the n-gram drafter something to propose.
-  std::vector<int32_t> prompt;
-  auto unit = some_tokens(7, 0, 6);
-  for (int r = 0; r < 6; ++r) prompt.insert(prompt.end(), unit.begin(), unit.end());
-  for (int draft : {0, 3, 8}) {
-    engine::Session plain(*eng_, 512), spec(*eng_, 512);
-    engine::GenerateOptions o;
-    o.sampling.temperature = 0;
-    o.max_tokens = 40;
+  // Prompt P, then P + (greedy continuation of P) + P: the second prompt gives
+  // the n-gram drafter text to copy from, as RAG / extraction prompts do.
+  auto p = some_tokens(12, 0, 6);
+  engine::GenerateOptions o;
+  o.sampling.temperature = 0;
+  o.max_tokens = 40;
+  engine::Session first(*eng_, 512);
+  auto c = first.generate(p, o).tokens;
+  std::vector<int32_t> copy = p;
+  copy.insert(copy.end(), c.begin(), c.end());
+  copy.insert(copy.end(), p.begin(), p.end());
+  int64_t drafted = 0, accepted = 0;
+  for (const auto& prompt : {p, copy}) {
+    engine::Session plain(*eng_, 512);
+    o.draft_max = 0;
     auto base = plain.generate(prompt, o);
-    o.draft_max = draft;
-    auto fast = spec.generate(prompt, o);
-    EXPECT_EQ(base.tokens, fast.tokens) << "draft " << draft;
-    EXPECT_EQ(base.text, fast.text);
-    if (draft > 0) EXPECT_GT(fast.n_draft, 0);
-    // The session's state must match what it holds after rollbacks.
-    EXPECT_EQ(spec.n_past(), static_cast<int64_t>(spec.tokens().size()));
+    for (int draft : {3, 8}) {
+      engine::Session spec(*eng_, 512);
+      o.draft_max = draft;
+      auto fast = spec.generate(prompt, o);
+      EXPECT_EQ(base.tokens, fast.tokens) << "draft " << draft;
+      EXPECT_EQ(base.text, fast.text);
+      drafted += fast.n_draft;
+      accepted += fast.n_accepted;
+      // The session's state must match what it holds after rollbacks.
+      EXPECT_EQ(spec.n_past(), static_cast<int64_t>(spec.tokens().size()));
+    }
   }
+  EXPECT_GT(drafted, 0);
+  RecordProperty("drafted", static_cast<int>(drafted));
+  RecordProperty("accepted", static_cast<int>(accepted));
 }
 
 TEST_F(SessionTest, ThreadCountDoesNotChangeResults) {
