@@ -4,25 +4,14 @@
 #include <cstdint>
 #include <string_view>
 
+#include "tokenizer/byte_unicode.h"
 #include "tokenizer/tokenizer.h"
 
 namespace {
 const pocketops::tokenizer::Tokenizer& tok() {
   static const pocketops::tokenizer::Tokenizer t = [] {
     pocketops::tokenizer::VocabSpec s;
-    auto enc = [](int b) {
-      auto printable = [](int c) { return (c >= 33 && c <= 126) || (c >= 161 && c <= 172) || (c >= 174 && c <= 255); };
-      int cp = b;
-      if (!printable(b)) {
-        int k = 0;
-        for (int c = 0; c < b; ++c) k += !printable(c);
-        cp = 256 + k;
-      }
-      std::string o;
-      if (cp < 0x80) o += static_cast<char>(cp);
-      else o += static_cast<char>(0xC0 | (cp >> 6)), o += static_cast<char>(0x80 | (cp & 0x3F));
-      return o;
-    };
+    auto enc = [](int b) { return pocketops::tokenizer::byte_to_mapped(static_cast<uint8_t>(b)); };
     for (int b = 0; b < 256; ++b) s.tokens.push_back(enc(b));
     s.merges = {enc('t') + " " + enc('h'), enc('t') + enc('h') + " " + enc('e'), enc(' ') + " " + enc(' ')};
     s.tokens.push_back(enc('t') + enc('h'));

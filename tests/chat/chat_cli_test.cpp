@@ -14,6 +14,7 @@
 
 #include "gguf/gguf_value.h"
 #include "gguf/gguf_writer.h"
+#include "support/cli_run.h"
 #include "support/fixtures.h"
 
 namespace fs = std::filesystem;
@@ -21,32 +22,11 @@ using ojson = nlohmann::ordered_json;
 
 namespace {
 
-struct CliRun {
-  int rc;
-  std::string out, err;
-};
+using CliRun = pocketops::testing::CliResult;
+using pocketops::testing::slurp;
 
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-class TemplateCli : public ::testing::Test {
+class TemplateCli : public pocketops::testing::TempDirTest {
  protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("po_chat_cli_" + std::to_string(::getpid()) + "_" +
-                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::create_directories(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-
-  fs::path write(const std::string& name, const std::string& body) {
-    const fs::path p = dir_ / name;
-    std::ofstream(p, std::ios::binary) << body;
-    return p;
-  }
   CliRun run(const std::string& args) {
     const fs::path o = dir_ / "stdout", e = dir_ / "stderr";
     const std::string cmd = "'" + pocketops::testing::pocketops_bin() + "' template " + args + " >'" + o.string() + "' 2>'" + e.string() + "'";
@@ -54,7 +34,6 @@ class TemplateCli : public ::testing::Test {
     return {WIFEXITED(st) ? WEXITSTATUS(st) : -1, slurp(o), slurp(e)};
   }
   std::string model() const { return pocketops::testing::fixtures_dir() + "/models/tiny-f32.gguf"; }
-  fs::path dir_;
 };
 
 }  // namespace

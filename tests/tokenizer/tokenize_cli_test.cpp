@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "support/cli_run.h"
 #include "support/fixtures.h"
 #include "synthetic_vocab.h"
 
@@ -20,54 +21,16 @@ namespace fs = std::filesystem;
 
 namespace {
 
-struct CliRun {
-  int rc = -1;
-  std::string out, err;
-};
+using pocketops::testing::CliResult;
+using CliRun = CliResult;
 
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-class TokenizeCli : public ::testing::Test {
+class TokenizeCli : public pocketops::testing::TempDirTest {
  protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("po_tok_cli_" + std::to_string(::getpid()) + "_" +
-                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::create_directories(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-
   // Runs `pocketops tokenize ARGS...` without a shell (arguments pass verbatim).
   CliRun run(const std::vector<std::string>& args) {
-    const fs::path o = dir_ / "stdout", e = dir_ / "stderr";
-    std::vector<std::string> full = {pocketops::testing::pocketops_bin(), "tokenize"};
+    std::vector<std::string> full = {"tokenize"};
     full.insert(full.end(), args.begin(), args.end());
-    std::vector<char*> argv;
-    for (auto& a : full) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    const pid_t pid = ::fork();
-    if (pid == 0) {
-      const int fo = ::open(o.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-      const int fe = ::open(e.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-      const int fi = ::open("/dev/null", O_RDONLY);
-      ::dup2(fo, 1);
-      ::dup2(fe, 2);
-      ::dup2(fi, 0);
-      ::execv(argv[0], argv.data());
-      ::_exit(127);
-    }
-    int st = 0;
-    ::waitpid(pid, &st, 0);
-    return {WIFEXITED(st) ? WEXITSTATUS(st) : -1, slurp(o), slurp(e)};
-  }
-  fs::path write(const std::string& name, const std::string& body) {
-    const fs::path p = dir_ / name;
-    std::ofstream(p, std::ios::binary) << body;
-    return p;
+    return run_pocketops(full);
   }
   static std::string model() { return pocketops::testing::fixtures_dir() + "/models/tiny-f32.gguf"; }
   static std::string join(const std::vector<int32_t>& ids) {
@@ -75,7 +38,6 @@ class TokenizeCli : public ::testing::Test {
     for (size_t i = 0; i < ids.size(); ++i) s += (i ? "," : "") + std::to_string(ids[i]);
     return s + "\n";
   }
-  fs::path dir_;
 };
 
 }  // namespace
