@@ -8,6 +8,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "kernels/dispatch.h"
 #include "model/lfm2_model.h"
 #include "support/fixtures.h"
 
@@ -71,16 +72,37 @@ double top2_margin(const float* a, int64_t n) {
   return b1 - b2;
 }
 
-class Conformance : public ::testing::TestWithParam<std::string> {};
+// (model, threads, kernel set): results must not depend on the thread count
+// or on which kernel set (scalar reference or SIMD) computes them.
+struct Case {
+  std::string model;
+  int threads;
+  std::string kernels;  // "" = the best set for this CPU
+};
+
+// Selects a kernel set for the duration of a test.
+class KernelScope {
+ public:
+  explicit KernelScope(const std::string& name) : saved_(kernels::active_kernels().name) {
+    if (!name.empty()) kernels::set_active_kernels(name);
+  }
+  ~KernelScope() { kernels::set_active_kernels(saved_); }
+
+ private:
+  std::string saved_;
+};
+
+class Conformance : public ::testing::TestWithParam<Case> {};
 
 TEST_P(Conformance, MatchesReferenceLogits) {
   POCKETOPS_REQUIRE_FIXTURES();
-  const std::string name = GetParam();
+  const std::string name = GetParam().model;
+  KernelScope scope(GetParam().kernels);
   const std::string dir = pocketops::testing::fixtures_dir() + "/logits/" + name;
   auto model = model::Lfm2Model::load(pocketops::testing::fixtures_dir() + "/models/" + name + ".gguf");
   const int64_t V = model->n_vocab();
   const Tolerance tol = tolerance_for(name);
-  kernels::ThreadPool pool(2);
+  kernels::ThreadPool pool(GetParam().threads);
   std::ifstream idx(dir + "/index.jsonl");
   std::string line;
   int cases = 0;
@@ -145,14 +167,29 @@ TEST_P(Conformance, MatchesReferenceLogits) {
   EXPECT_EQ(cases, 4);
 }
 
+std::string case_name(const ::testing::TestParamInfo<Case>& info) {
+  std::string s = info.param.model + "_t" + std::to_string(info.param.threads) +
+                  (info.param.kernels.empty() ? "" : "_" + info.param.kernels);
+  for (auto& ch : s)
+    if (!isalnum(static_cast<unsigned char>(ch))) ch = '_';
+  return s;
+}
+
+// Every fixture model with the best kernels on 2 threads.
 INSTANTIATE_TEST_SUITE_P(Fixtures, Conformance,
-                         ::testing::Values("tiny-f32", "tiny-f16", "tiny-bf16", "tiny-q8_0", "tiny-q4_0", "tiny-q4_1",
-                                           "tiny-q5_0", "tiny-q5_1", "tiny-q4_k_m", "tiny-q5_k_m", "tiny-q6_k"),
-                         [](const auto& info) {
-                           std::string s = info.param;
-                           for (auto& ch : s)
-                             if (!isalnum(static_cast<unsigned char>(ch))) ch = '_';
-                           return s;
-                         });
+                         ::testing::Values(Case{"tiny-f32", 2, ""}, Case{"tiny-f16", 2, ""}, Case{"tiny-bf16", 2, ""},
+                                           Case{"tiny-q8_0", 2, ""}, Case{"tiny-q4_0", 2, ""}, Case{"tiny-q4_1", 2, ""},
+                                           Case{"tiny-q5_0", 2, ""}, Case{"tiny-q5_1", 2, ""},
+                                           Case{"tiny-q4_k_m", 2, ""}, Case{"tiny-q5_k_m", 2, ""},
+                                           Case{"tiny-q6_k", 2, ""}),
+                         case_name);
+
+// The main file types again on one thread, and through the scalar reference.
+INSTANTIATE_TEST_SUITE_P(OneThread, Conformance,
+                         ::testing::Values(Case{"tiny-f32", 1, ""}, Case{"tiny-q4_0", 1, ""},
+                                           Case{"tiny-q4_k_m", 1, ""}, Case{"tiny-q8_0", 1, ""},
+                                           Case{"tiny-q4_0", 1, "scalar"}, Case{"tiny-q4_k_m", 2, "scalar"},
+                                           Case{"tiny-bf16", 1, "scalar"}),
+                         case_name);
 
 }  // namespace
