@@ -12,6 +12,7 @@
 #include "cli/command.h"
 #include "common/error.h"
 #include "engine/engine.h"
+#include "engine/session.h"
 #include "gguf/gguf_reader.h"
 #include "kernels/dispatch.h"
 
@@ -53,6 +54,10 @@ int run_bench(int argc, char** argv) {
   int p = 512, n = 128, threads = 0, reps = 3, draft_batch = 8;
   int64_t ctx = 0;
   bool json = false;
+  int spec = 0;
+  app.add_option("--spec", spec,
+                 "also time greedy decoding of N tokens on a copy-heavy prompt with and without prompt-lookup drafts")
+      ->check(CLI::Range(0, 4096));
   app.add_option("-m,--model", path, "GGUF model file")->required();
   app.add_option("-p,--prompt-tokens", p, "prefill batch size (pp)")->capture_default_str()->check(CLI::Range(0, 1 << 16));
   app.add_option("-n,--gen-tokens", n, "decode steps (tg)")->capture_default_str()->check(CLI::Range(0, 1 << 16));
@@ -135,6 +140,29 @@ int run_bench(int argc, char** argv) {
   }
   double verify_ratio = 0;
   if (draft_batch > 0) verify_ratio = run_verify(draft_batch) / run_verify(1);
+  // Speculation on a copy task (extraction / RAG copy from their input): the
+  // prompt holds a random passage twice; the answer tends to copy it again.
+  double spec_plain_tps = 0, spec_tps = 0, spec_per_step = 0, spec_accept = 0;
+  if (spec > 0) {
+    std::vector<int32_t> passage(std::min<int64_t>(256, ctx / 4));
+    for (auto& t : passage) t = rand_tok();
+    std::vector<int32_t> prompt = passage;
+    prompt.insert(prompt.end(), passage.begin(), passage.end());
+    prompt.insert(prompt.end(), passage.begin(), passage.begin() + 8);
+    const int64_t spec_ctx = std::min<int64_t>(m.config().n_ctx_train, prompt.size() + spec + 16);
+    pocketops::engine::GenerateOptions go;
+    go.sampling.temperature = 0;
+    go.max_tokens = spec;
+    pocketops::engine::Session plain(*eng, spec_ctx), fast(*eng, spec_ctx);
+    auto a = plain.generate(prompt, go);
+    go.draft_max = 8;
+    auto b = fast.generate(prompt, go);
+    if (a.tokens != b.tokens) throw pocketops::Error("speculative output differs from plain greedy output");
+    spec_plain_tps = a.tokens.size() / std::max(a.gen_s, 1e-9);
+    spec_tps = b.tokens.size() / std::max(b.gen_s, 1e-9);
+    spec_per_step = b.n_steps ? double(b.tokens.size()) / b.n_steps : 0;
+    spec_accept = b.n_draft ? double(b.n_accepted) / b.n_draft : 0;
+  }
   Stat spp = stats(pp), stg = stats(tg);
   const std::string mt = model_type(eng->file());
   const std::string kset = pocketops::kernels::active_kernels().name;
@@ -154,6 +182,12 @@ int run_bench(int argc, char** argv) {
     j["tg_tps_sd"] = stg.sd;
     j["verify_batch"] = draft_batch;
     j["verify_cost_ratio"] = verify_ratio;
+    if (spec > 0) {
+      j["spec_plain_tps"] = spec_plain_tps;
+      j["spec_tps"] = spec_tps;
+      j["spec_tokens_per_step"] = spec_per_step;
+      j["spec_acceptance"] = spec_accept;
+    }
     j["load_s"] = eng->load_seconds();
     j["ctx"] = ctx;
     j["kv_cache_mib"] = st.kv_bytes() / 1048576.0;
@@ -166,6 +200,9 @@ int run_bench(int argc, char** argv) {
     if (p > 0) std::printf("pp%-4d       %8.2f ± %.2f tok/s\n", p, spp.mean, spp.sd);
     if (n > 0) std::printf("tg%-4d       %8.2f ± %.2f tok/s\n", n, stg.mean, stg.sd);
     if (draft_batch > 0) std::printf("verify %-2d    %.2fx the cost of one decode step\n", draft_batch, verify_ratio);
+    if (spec > 0)
+      std::printf("speculation  %.2f tok/s plain -> %.2f tok/s with drafts (%.2f tokens per step, %.0f%% of drafts accepted)\n",
+                  spec_plain_tps, spec_tps, spec_per_step, 100 * spec_accept);
     std::printf("peak RSS     %.1f MB (KV cache %.1f MiB at ctx %lld)\n", pocketops::cli::peak_rss_mb(),
                 st.kv_bytes() / 1048576.0, static_cast<long long>(ctx));
   }
