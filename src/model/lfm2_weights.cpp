@@ -107,9 +107,10 @@ void Lfm2Weights::repack() {
     for (kernels::Matrix* m : {&L.ffn_gate, &L.ffn_up, &L.ffn_down, &L.wq, &L.wk, &L.wv, &L.wo, &L.in_proj, &L.out_proj})
       one(*m);
   }
-  // The output projection stays unpacked when tied to the embedding table
-  // (embedding lookups read its rows).
-  if (output.data != tok_embd.data) one(output);
+  // The output projection is packed even when tied to the embedding table:
+  // tok_embd keeps pointing at the file-backed original (embedding lookups
+  // dequantize its rows; only the touched pages become resident again).
+  one(output);
 }
 
 Lfm2Weights Lfm2Weights::bind(const gguf::File& f, Lfm2Config& cfg) {

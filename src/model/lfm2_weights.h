@@ -34,7 +34,7 @@ struct Lfm2Weights {
 
   // Finds every tensor, checks shapes and types; throws Error naming the tensor.
   static Lfm2Weights bind(const gguf::File& f, Lfm2Config& cfg);
-  // Repacks the layer matrices into the active kernel set's layout (when it
+  // Repacks the layer matrices and the output projection into the active kernel set's layout (when it
   // has one for their type) and releases the mmapped originals' pages, so the
   // resident size stays about one copy of the weights. POCKETOPS_REPACK=0 disables.
   void repack();

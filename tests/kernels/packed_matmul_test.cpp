@@ -145,6 +145,43 @@ TEST(Packed, UnsupportedTypeIsLeftUnpacked) {
   }
 }
 
+// K-quants (Q4_K, Q6_K): 256-element super-blocks, so cols is a multiple of 256.
+class PackedK : public ::testing::TestWithParam<TensorType> {};
+
+TEST_P(PackedK, MatchesScalarForAllTileShapes) {
+  const TensorType t = GetParam();
+  uint32_t seed = 100;
+  for (int64_t rows : {16, 40, 1, 129})
+    for (int64_t n_tok : {1, 2, 3, 5, 8, 9, 16, 17})
+      check_packed(t, rows, 256, n_tok, 2, false, seed++);
+}
+
+TEST_P(PackedK, LargeShapesAndThreads) {
+  const TensorType t = GetParam();
+  check_packed(t, 272, 2048, 1, 1, false, 17);
+  check_packed(t, 272, 2048, 1, 2, false, 18);
+  check_packed(t, 100, 2048, 13, 2, false, 19);
+  check_packed(t, 64, 8192, 4, 3, false, 20);
+}
+
+TEST(PackedK, NonMultipleOf256IsLeftUnpacked) {
+  for (const KernelSet* ks : available_kernel_sets()) {
+    std::vector<float> wf(8 * 128, 0.5f);
+    auto wq = quantize_matrix(TensorType::Q4_0, wf.data(), 8, 128);
+    Matrix m;
+    m.type = TensorType::Q6_K;  // only the shape check is exercised
+    m.rows = 8;
+    m.cols = 128;
+    m.data = wq.data();
+    m.row_stride = 0;
+    EXPECT_EQ(pack_matrix_with(*ks, m), nullptr);
+    EXPECT_EQ(m.packed, nullptr);
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Types, PackedK, ::testing::Values(TensorType::Q4_K, TensorType::Q6_K),
+                         [](const auto& info) { return gguf::type_name(info.param); });
+
 INSTANTIATE_TEST_SUITE_P(Types, Packed, ::testing::Values(TensorType::Q4_0, TensorType::Q8_0),
                          [](const auto& info) { return gguf::type_name(info.param); });
 

@@ -62,6 +62,7 @@ void fill_avx512_kernels(KernelSet& k) {
   // F16 keeps the 256-bit kernel: measured faster on Zen 4 than 512-bit vcvtph2ps
   k.vec_dot[static_cast<int>(TensorType::BF16)] = vd_bf16_512;
   fill_avx512_packed(k);
+  fill_avx512_packed_k(k);
   fill_avx512_rows(k);
 }
 

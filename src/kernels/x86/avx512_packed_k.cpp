@@ -1,0 +1,336 @@
+// AVX-512 VNNI kernels over Q4_K / Q6_K weights repacked at load into 16-row
+// interleaved super-blocks (same idea as avx512_packed.cpp): one zmm holds 4
+// consecutive k-values of 16 rows; per-sub-block scales applied in int32.
+#if defined(__x86_64__)
+#pragma GCC diagnostic ignored "-Wuninitialized"
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#include <immintrin.h>
+
+#include <cstdint>
+#include <cstdlib>
+#include <cstring>
+
+#include "kernels/dispatch.h"
+#include "kernels/quant_blocks.h"
+#include "kernels/x86/x86_sets.h"
+
+namespace pocketops::kernels::x86 {
+namespace {
+
+using gguf::TensorType;
+
+// Layout per 16-row group and 256-element super-block (docs/kernels.md):
+// Q4_K (2368 bytes): 4 x 8 zmm nibbles (pair c: low = sub-block 2c, high =
+//   2c+1, zmm i = k-values 4i..4i+3), 8 x 16 bytes scales (sub-block, row),
+//   4 x 32 bytes mins (pair p: row r -> m[2p], m[2p+1]), 16 fp16 d, 16 fp16 dmin.
+// Q6_K (3392 bytes): 4 steps s of 12 zmm: zmm i (0..3) low nibble = sub s,
+//   high = sub s+4; zmm 4+i: subs s+8 / s+12; zmm 8+i: 2-bit high parts,
+//   bits 2u..2u+1 = sub s+4u; then 16 x 16 bytes int8 scales (sub-block, row),
+//   16 fp16 d, 32 bytes padding.
+constexpr int kG = 16;
+constexpr size_t kQ4KBytes = 2368, kQ6KBytes = 3392;
+
+void scale_min_k4(int j, const uint8_t* q, uint8_t* sc, uint8_t* m) {
+  if (j < 4) {
+    *sc = q[j] & 63;
+    *m = q[j + 4] & 63;
+  } else {
+    *sc = (q[j + 4] & 0xF) | ((q[j - 4] >> 6) << 4);
+    *m = (q[j + 4] >> 4) | ((q[j] >> 6) << 4);
+  }
+}
+
+size_t pack_q4_k(int64_t rows, int64_t cols, const uint8_t* w, size_t ws, uint8_t* dst) {
+  if (cols % QK_K != 0 || rows <= 0) return 0;
+  const int64_t nsb = cols / QK_K, ng = (rows + kG - 1) / kG;
+  const size_t total = static_cast<size_t>(ng * nsb) * kQ4KBytes;
+  if (!dst) return total;
+  std::memset(dst, 0, total);
+  for (int64_t g = 0; g < ng; ++g)
+    for (int64_t sb = 0; sb < nsb; ++sb) {
+      uint8_t* o = dst + static_cast<size_t>(g * nsb + sb) * kQ4KBytes;
+      for (int r = 0; r < kG; ++r) {
+        const int64_t row = g * kG + r;
+        if (row >= rows) continue;  // zero scales/mins/d: contributes 0
+        const BlockQ4_K* b = reinterpret_cast<const BlockQ4_K*>(w + row * ws) + sb;
+        for (int c = 0; c < 4; ++c)
+          for (int i = 0; i < 8; ++i) std::memcpy(o + (c * 8 + i) * 64 + 4 * r, b->qs + 32 * c + 4 * i, 4);
+        for (int j = 0; j < 8; ++j) {
+          uint8_t sc, m;
+          scale_min_k4(j, b->scales, &sc, &m);
+          o[2048 + j * 16 + r] = sc;
+          o[2176 + (j / 2) * 32 + 2 * r + (j & 1)] = m;
+        }
+        std::memcpy(o + 2304 + 2 * r, &b->d, 2);
+        std::memcpy(o + 2336 + 2 * r, &b->dmin, 2);
+      }
+    }
+  return total;
+}
+
+size_t pack_q6_k(int64_t rows, int64_t cols, const uint8_t* w, size_t ws, uint8_t* dst) {
+  if (cols % QK_K != 0 || rows <= 0) return 0;
+  const int64_t nsb = cols / QK_K, ng = (rows + kG - 1) / kG;
+  const size_t total = static_cast<size_t>(ng * nsb) * kQ6KBytes;
+  if (!dst) return total;
+  std::memset(dst, 0, total);
+  uint8_t q[QK_K];
+  for (int64_t g = 0; g < ng; ++g)
+    for (int64_t sb = 0; sb < nsb; ++sb) {
+      uint8_t* o = dst + static_cast<size_t>(g * nsb + sb) * kQ6KBytes;
+      for (int r = 0; r < kG; ++r) {
+        const int64_t row = g * kG + r;
+        if (row >= rows) continue;
+        const BlockQ6_K* b = reinterpret_cast<const BlockQ6_K*>(w + row * ws) + sb;
+        // unsigned 6-bit values in element order (ggml Q6_K bit layout)
+        for (int h = 0; h < 2; ++h) {
+          const uint8_t* ql = b->ql + 64 * h;
+          const uint8_t* qh = b->qh + 32 * h;
+          uint8_t* y = q + 128 * h;
+          for (int l = 0; l < 32; ++l) {
+            y[l] = static_cast<uint8_t>((ql[l] & 0xF) | (((qh[l] >> 0) & 3) << 4));
+            y[l + 32] = static_cast<uint8_t>((ql[l + 32] & 0xF) | (((qh[l] >> 2) & 3) << 4));
+            y[l + 64] = static_cast<uint8_t>((ql[l] >> 4) | (((qh[l] >> 4) & 3) << 4));
+            y[l + 96] = static_cast<uint8_t>((ql[l + 32] >> 4) | (((qh[l] >> 6) & 3) << 4));
+          }
+        }
+        for (int s = 0; s < 4; ++s) {
+          uint8_t* st = o + s * 768;
+          for (int i = 0; i < 4; ++i)
+            for (int e = 0; e < 4; ++e) {
+              const int k = 4 * i + e;
+              auto v = [&](int sub) { return q[16 * sub + k]; };
+              st[i * 64 + 4 * r + e] = static_cast<uint8_t>((v(s) & 0xF) | ((v(s + 4) & 0xF) << 4));
+              st[(4 + i) * 64 + 4 * r + e] = static_cast<uint8_t>((v(s + 8) & 0xF) | ((v(s + 12) & 0xF) << 4));
+              st[(8 + i) * 64 + 4 * r + e] = static_cast<uint8_t>((v(s) >> 4) | ((v(s + 4) >> 4) << 2) |
+                                                                  ((v(s + 8) >> 4) << 4) | ((v(s + 12) >> 4) << 6));
+            }
+        }
+        for (int j = 0; j < 16; ++j) o[3072 + j * 16 + r] = static_cast<uint8_t>(b->scales[j]);
+        std::memcpy(o + 3328 + 2 * r, &b->d, 2);
+      }
+    }
+  return total;
+}
+
+// Per token and super-block: activation scale and correction words
+// (Q6_K: -32 * bsums[j]; Q4_K: c[p] = int16 pair (bsum32[2p], bsum32[2p+1])).
+struct KAct {
+  float d;
+  int32_t c[16];
+};
+
+template <bool kQ6>
+size_t prep_k(int64_t n, const uint8_t* a, size_t as, int64_t n_tok, void* out) {
+  const int64_t nsb = n / QK_K;
+  if (!out) return static_cast<size_t>(nsb * n_tok) * sizeof(KAct);
+  KAct* ai = static_cast<KAct*>(out);
+  for (int64_t t = 0; t < n_tok; ++t) {
+    const BlockQ8_K* blk = reinterpret_cast<const BlockQ8_K*>(a + t * as);
+    for (int64_t sb = 0; sb < nsb; ++sb) {
+      KAct& k = ai[t * nsb + sb];
+      k.d = blk[sb].d;
+      if (kQ6) {
+        for (int j = 0; j < 16; ++j) k.c[j] = -32 * blk[sb].bsums[j];
+      } else {
+        for (int p = 0; p < 4; ++p) {
+          const int lo = blk[sb].bsums[4 * p] + blk[sb].bsums[4 * p + 1];
+          const int hi = blk[sb].bsums[4 * p + 2] + blk[sb].bsums[4 * p + 3];
+          k.c[p] = static_cast<int32_t>((static_cast<uint32_t>(lo) & 0xFFFFu) | (static_cast<uint32_t>(hi) << 16));
+        }
+        for (int p = 4; p < 16; ++p) k.c[p] = 0;
+      }
+    }
+  }
+  return 0;
+}
+
+inline uint32_t ld32(const void* p) {
+  uint32_t v;
+  std::memcpy(&v, p, 4);
+  return v;
+}
+inline __m512i bc(const int8_t* p) { return _mm512_set1_epi32(static_cast<int>(ld32(p))); }
+inline __m512i ld(const uint8_t* p) { return _mm512_load_si512(p); }
+
+template <int T>
+inline void tile_q4k(const uint8_t* pw, int64_t nsb, const uint8_t* a, size_t as, const KAct* ai, int64_t nsb_ai,
+                     float* y, int64_t ldy, int64_t n_rows) {
+  __m512 acc[T];
+#pragma GCC unroll 8
+  for (int t = 0; t < T; ++t) acc[t] = _mm512_setzero_ps();
+  const __m512i m4 = _mm512_set1_epi8(0x0F);
+  for (int64_t sb = 0; sb < nsb; ++sb) {
+    const uint8_t* o = pw + sb * kQ4KBytes;
+    if (T <= 2) {
+      const char* pf = reinterpret_cast<const char*>(o) + 2 * kQ4KBytes;
+#pragma GCC unroll 37
+      for (size_t x = 0; x < kQ4KBytes; x += 64) _mm_prefetch(pf + x, _MM_HINT_T0);
+    }
+    __m512i is[T];
+#pragma GCC unroll 8
+    for (int t = 0; t < T; ++t) is[t] = _mm512_setzero_si512();
+    for (int j = 0; j < 8; ++j) {
+      const uint8_t* nz = o + (j >> 1) * 512;
+      __m512i wv[8];
+#pragma GCC unroll 8
+      for (int i = 0; i < 8; ++i) {
+        const __m512i v = ld(nz + 64 * i);
+        wv[i] = (j & 1) ? _mm512_and_si512(_mm512_srli_epi16(v, 4), m4) : _mm512_and_si512(v, m4);
+      }
+      const __m512i sc = _mm512_cvtepu8_epi32(_mm_load_si128(reinterpret_cast<const __m128i*>(o + 2048 + 16 * j)));
+#pragma GCC unroll 8
+      for (int t = 0; t < T; ++t) {
+        const int8_t* q = reinterpret_cast<const BlockQ8_K*>(a + t * as)[sb].qs + 32 * j;
+        __m512i s0 = _mm512_dpbusd_epi32(_mm512_setzero_si512(), wv[0], bc(q));
+        __m512i s1 = _mm512_dpbusd_epi32(_mm512_setzero_si512(), wv[1], bc(q + 4));
+#pragma GCC unroll 4
+        for (int k = 2; k < 8; k += 2) {
+          s0 = _mm512_dpbusd_epi32(s0, wv[k], bc(q + 4 * k));
+          s1 = _mm512_dpbusd_epi32(s1, wv[k + 1], bc(q + 4 * k + 4));
+        }
+        is[t] = _mm512_add_epi32(is[t], _mm512_mullo_epi32(_mm512_add_epi32(s0, s1), sc));
+      }
+    }
+    const __m512 dw = _mm512_cvtph_ps(_mm256_load_si256(reinterpret_cast<const __m256i*>(o + 2304)));
+    const __m512 dm = _mm512_cvtph_ps(_mm256_load_si256(reinterpret_cast<const __m256i*>(o + 2336)));
+    __m512i mp[4];
+#pragma GCC unroll 4
+    for (int p = 0; p < 4; ++p)
+      mp[p] = _mm512_cvtepu8_epi16(_mm256_load_si256(reinterpret_cast<const __m256i*>(o + 2176 + 32 * p)));
+#pragma GCC unroll 8
+    for (int t = 0; t < T; ++t) {
+      const KAct& k = ai[t * nsb_ai + sb];
+      __m512i ms = _mm512_madd_epi16(mp[0], _mm512_set1_epi32(k.c[0]));
+      ms = _mm512_add_epi32(ms, _mm512_madd_epi16(mp[1], _mm512_set1_epi32(k.c[1])));
+      ms = _mm512_add_epi32(ms, _mm512_madd_epi16(mp[2], _mm512_set1_epi32(k.c[2])));
+      ms = _mm512_add_epi32(ms, _mm512_madd_epi16(mp[3], _mm512_set1_epi32(k.c[3])));
+      const __m512 ad = _mm512_set1_ps(k.d);
+      acc[t] = _mm512_fmadd_ps(_mm512_cvtepi32_ps(is[t]), _mm512_mul_ps(dw, ad), acc[t]);
+      acc[t] = _mm512_fnmadd_ps(_mm512_cvtepi32_ps(ms), _mm512_mul_ps(dm, ad), acc[t]);
+    }
+  }
+  const __mmask16 m = n_rows >= 16 ? static_cast<__mmask16>(0xFFFF) : static_cast<__mmask16>((1u << n_rows) - 1);
+#pragma GCC unroll 8
+  for (int t = 0; t < T; ++t) _mm512_mask_storeu_ps(y + t * ldy, m, acc[t]);
+}
+
+template <int T>
+inline void tile_q6k(const uint8_t* pw, int64_t nsb, const uint8_t* a, size_t as, const KAct* ai, int64_t nsb_ai,
+                     float* y, int64_t ldy, int64_t n_rows) {
+  __m512 acc[T];
+#pragma GCC unroll 8
+  for (int t = 0; t < T; ++t) acc[t] = _mm512_setzero_ps();
+  const __m512i m4 = _mm512_set1_epi8(0x0F), m30 = _mm512_set1_epi8(0x30);
+  for (int64_t sb = 0; sb < nsb; ++sb) {
+    const uint8_t* o = pw + sb * kQ6KBytes;
+    if (T <= 2) {
+      const char* pf = reinterpret_cast<const char*>(o) + 2 * kQ6KBytes;
+#pragma GCC unroll 53
+      for (size_t x = 0; x < kQ6KBytes; x += 64) _mm_prefetch(pf + x, _MM_HINT_T0);
+    }
+    __m512i is[T];
+#pragma GCC unroll 8
+    for (int t = 0; t < T; ++t) is[t] = _mm512_setzero_si512();
+    for (int s = 0; s < 4; ++s) {
+      const uint8_t* st = o + s * 768;
+#pragma GCC unroll 4
+      for (int u = 0; u < 4; ++u) {
+        const int sub = s + 4 * u;
+        __m512i wv[4];
+#pragma GCC unroll 4
+        for (int i = 0; i < 4; ++i) {
+          const __m512i nv = ld(st + ((u >> 1) * 4 + i) * 64);
+          const __m512i lo = (u & 1) ? _mm512_and_si512(_mm512_srli_epi16(nv, 4), m4) : _mm512_and_si512(nv, m4);
+          const __m512i hv = ld(st + (8 + i) * 64);
+          __m512i hs;
+          if (u == 0) hs = _mm512_slli_epi16(hv, 4);
+          else if (u == 1) hs = _mm512_slli_epi16(hv, 2);
+          else if (u == 2) hs = hv;
+          else hs = _mm512_srli_epi16(hv, 2);
+          wv[i] = _mm512_ternarylogic_epi32(lo, hs, m30, 0xF8);  // lo | (hs & m30)
+        }
+        const __m512i sc =
+            _mm512_cvtepi8_epi32(_mm_load_si128(reinterpret_cast<const __m128i*>(o + 3072 + 16 * sub)));
+#pragma GCC unroll 8
+        for (int t = 0; t < T; ++t) {
+          const int8_t* q = reinterpret_cast<const BlockQ8_K*>(a + t * as)[sb].qs + 16 * sub;
+          __m512i s0 = _mm512_dpbusd_epi32(_mm512_set1_epi32(ai[t * nsb_ai + sb].c[sub]), wv[0], bc(q));
+          __m512i s1 = _mm512_dpbusd_epi32(_mm512_setzero_si512(), wv[1], bc(q + 4));
+          s0 = _mm512_dpbusd_epi32(s0, wv[2], bc(q + 8));
+          s1 = _mm512_dpbusd_epi32(s1, wv[3], bc(q + 12));
+          is[t] = _mm512_add_epi32(is[t], _mm512_mullo_epi32(_mm512_add_epi32(s0, s1), sc));
+        }
+      }
+    }
+    const __m512 dw = _mm512_cvtph_ps(_mm256_load_si256(reinterpret_cast<const __m256i*>(o + 3328)));
+#pragma GCC unroll 8
+    for (int t = 0; t < T; ++t)
+      acc[t] = _mm512_fmadd_ps(_mm512_cvtepi32_ps(is[t]), _mm512_mul_ps(dw, _mm512_set1_ps(ai[t * nsb_ai + sb].d)),
+                               acc[t]);
+  }
+  const __mmask16 m = n_rows >= 16 ? static_cast<__mmask16>(0xFFFF) : static_cast<__mmask16>((1u << n_rows) - 1);
+#pragma GCC unroll 8
+  for (int t = 0; t < T; ++t) _mm512_mask_storeu_ps(y + t * ldy, m, acc[t]);
+}
+
+template <bool kQ6, int T>
+inline void tile(const uint8_t* pw, int64_t nsb, const uint8_t* a, size_t as, const KAct* ai, int64_t nsb_ai, float* y,
+                 int64_t ldy, int64_t nr) {
+  if (kQ6) tile_q6k<T>(pw, nsb, a, as, ai, nsb_ai, y, ldy, nr);
+  else tile_q4k<T>(pw, nsb, a, as, ai, nsb_ai, y, ldy, nr);
+}
+
+template <bool kQ6>
+void gemm_k(int64_t n, const uint8_t* packed, int64_t r0, int64_t n_rows, const uint8_t* a, size_t as,
+            const void* prep, int64_t n_tok, float* y, int64_t ldy) {
+  const int64_t nsb = n / QK_K;
+  const KAct* ai = static_cast<const KAct*>(prep);
+  const size_t group_bytes = static_cast<size_t>(nsb) * (kQ6 ? kQ6KBytes : kQ4KBytes);
+  for (int64_t g0 = 0; g0 < n_rows; g0 += kG) {
+    const uint8_t* pw = packed + ((r0 + g0) / kG) * group_bytes;
+    const int64_t nr = n_rows - g0 < kG ? n_rows - g0 : kG;
+    float* yg = y + g0;
+    int64_t t = 0;
+    for (; t + 8 <= n_tok; t += 8) tile<kQ6, 8>(pw, nsb, a + t * as, as, ai + t * nsb, nsb, yg + t * ldy, ldy, nr);
+    const uint8_t* at = a + t * as;
+    const KAct* it = ai + t * nsb;
+    float* yt = yg + t * ldy;
+    switch (n_tok - t) {
+      case 7: tile<kQ6, 7>(pw, nsb, at, as, it, nsb, yt, ldy, nr); break;
+      case 6: tile<kQ6, 6>(pw, nsb, at, as, it, nsb, yt, ldy, nr); break;
+      case 5: tile<kQ6, 5>(pw, nsb, at, as, it, nsb, yt, ldy, nr); break;
+      case 4: tile<kQ6, 4>(pw, nsb, at, as, it, nsb, yt, ldy, nr); break;
+      case 3: tile<kQ6, 3>(pw, nsb, at, as, it, nsb, yt, ldy, nr); break;
+      case 2: tile<kQ6, 2>(pw, nsb, at, as, it, nsb, yt, ldy, nr); break;
+      case 1: tile<kQ6, 1>(pw, nsb, at, as, it, nsb, yt, ldy, nr); break;
+      default: break;
+    }
+  }
+}
+
+void pg_q4_k(int64_t n, const uint8_t* p, int64_t r0, int64_t nr, const uint8_t* a, size_t as, const void* prep,
+             int64_t nt, float* y, int64_t ldy) {
+  gemm_k<false>(n, p, r0, nr, a, as, prep, nt, y, ldy);
+}
+void pg_q6_k(int64_t n, const uint8_t* p, int64_t r0, int64_t nr, const uint8_t* a, size_t as, const void* prep,
+             int64_t nt, float* y, int64_t ldy) {
+  gemm_k<true>(n, p, r0, nr, a, as, prep, nt, y, ldy);
+}
+size_t pp_q4_k(int64_t n, const uint8_t* a, size_t as, int64_t nt, void* out) { return prep_k<false>(n, a, as, nt, out); }
+size_t pp_q6_k(int64_t n, const uint8_t* a, size_t as, int64_t nt, void* out) { return prep_k<true>(n, a, as, nt, out); }
+
+}  // namespace
+
+void fill_avx512_packed_k(KernelSet& k) {
+  const int q4 = static_cast<int>(TensorType::Q4_K), q6 = static_cast<int>(TensorType::Q6_K);
+  k.pack[q4] = pack_q4_k;
+  k.packed_gemm[q4] = pg_q4_k;
+  k.packed_prep[q4] = pp_q4_k;
+  k.pack[q6] = pack_q6_k;
+  k.packed_gemm[q6] = pg_q6_k;
+  k.packed_prep[q6] = pp_q6_k;
+}
+
+}  // namespace pocketops::kernels::x86
+#endif
