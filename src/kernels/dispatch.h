@@ -29,6 +29,9 @@ using GemmFn = void (*)(int64_t n, const uint8_t* w, size_t w_stride, int64_t n_
 // y[t*ldy + r - r0] = dot(row r, a + t*a_stride).
 using PackFn = size_t (*)(int64_t rows, int64_t cols, const uint8_t* w, size_t w_stride, uint8_t* dst);
 using PackedPrepFn = size_t (*)(int64_t n, const uint8_t* a, size_t a_stride, int64_t n_tok, void* out);
+// Dequantizes row r of a packed matrix (cols floats), e.g. embedding lookups
+// in a tied output projection.
+using PackedRowFn = void (*)(const uint8_t* packed, int64_t cols, int64_t r, float* y);
 using PackedGemmFn = void (*)(int64_t n, const uint8_t* packed, int64_t r0, int64_t n_rows, const uint8_t* a,
                               size_t a_stride, const void* prep, int64_t n_tok, float* y, int64_t ldy);
 
@@ -46,6 +49,7 @@ struct KernelSet {
   PackFn pack[kMaxTypes] = {};
   PackedPrepFn packed_prep[kMaxTypes] = {};
   PackedGemmFn packed_gemm[kMaxTypes] = {};
+  PackedRowFn packed_row[kMaxTypes] = {};  // optional
   AttnF16Fn attn_f16 = nullptr;  // optional (scalar reference otherwise)
   SwigluFn swiglu = nullptr;
 };

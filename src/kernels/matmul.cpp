@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "common/error.h"
+#include "kernels/dequantize.h"
 #include "kernels/dispatch.h"
 #include "kernels/vec_dot.h"
 
@@ -82,7 +83,7 @@ void matmul_with(const KernelSet& ks, const Matrix& w, const float* x, int64_t l
   });
 }
 
-std::shared_ptr<const uint8_t> pack_matrix_with(const KernelSet& ks, Matrix& w) {
+std::shared_ptr<const uint8_t> pack_matrix_with(const KernelSet& ks, Matrix& w, const PackDoneFn& done) {
   const int ti = static_cast<int>(w.type);
   if (ti < 0 || ti >= kMaxTypes || !ks.pack[ti] || !ks.packed_gemm[ti] || w.rows <= 0 || !w.data) return nullptr;
   const size_t bytes = ks.pack[ti](w.rows, w.cols, w.data, w.row_stride, nullptr);
@@ -92,13 +93,35 @@ std::shared_ptr<const uint8_t> pack_matrix_with(const KernelSet& ks, Matrix& w) 
   std::shared_ptr<const uint8_t> buf(static_cast<const uint8_t*>(p), [](const uint8_t* q) {
     std::free(const_cast<uint8_t*>(q));
   });
-  ks.pack[ti](w.rows, w.cols, w.data, w.row_stride, static_cast<uint8_t*>(p));
+  // Packed layouts are group-major, so a chunk of whole groups packs into the
+  // matching slice of the buffer (offset = packed size of the rows before it).
+  const int64_t step = ks.pack_rows > 0 ? std::max<int64_t>(1, 4096 / ks.pack_rows) * ks.pack_rows : w.rows;
+  for (int64_t r0 = 0; r0 < w.rows; r0 += step) {
+    const int64_t n = std::min(step, w.rows - r0);
+    const size_t off = r0 == 0 ? 0 : ks.pack[ti](r0, w.cols, w.data, w.row_stride, nullptr);
+    ks.pack[ti](n, w.cols, w.data + r0 * w.row_stride, w.row_stride, static_cast<uint8_t*>(p) + off);
+    if (done) done(w.data + r0 * w.row_stride, static_cast<size_t>(n) * w.row_stride);
+  }
   w.packed = buf.get();
   w.packed_by = &ks;
   return buf;
 }
 
-std::shared_ptr<const uint8_t> pack_matrix(Matrix& w) { return pack_matrix_with(active_kernels(), w); }
+std::shared_ptr<const uint8_t> pack_matrix(Matrix& w, const PackDoneFn& done) {
+  return pack_matrix_with(active_kernels(), w, done);
+}
+
+void matrix_row(const Matrix& w, int64_t r, float* y) {
+  const int ti = static_cast<int>(w.type);
+  if (w.packed && w.packed_by && ti >= 0 && ti < kMaxTypes) {
+    const KernelSet* ks = static_cast<const KernelSet*>(w.packed_by);
+    if (ks->packed_row[ti]) {
+      ks->packed_row[ti](w.packed, w.cols, r, y);
+      return;
+    }
+  }
+  dequantize_row(w.type, w.data + static_cast<size_t>(r) * w.row_stride, y, w.cols);
+}
 
 void matmul(const Matrix& w, const float* x, int64_t ldx, int64_t n_tok, float* y, int64_t ldy, ThreadPool& pool) {
   matmul_with(active_kernels(), w, x, ldx, n_tok, y, ldy, pool);

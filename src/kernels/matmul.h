@@ -3,6 +3,7 @@
 #pragma once
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 
 #include "gguf/tensor_type.h"
@@ -26,8 +27,16 @@ struct KernelSet;
 // Repacks w into the layout of kernel set ks (default: the active set) and
 // points w.packed at it. Returns the owning buffer, or nullptr when the set
 // has no packed layout for the type (w unchanged).
-std::shared_ptr<const uint8_t> pack_matrix(Matrix& w);
-std::shared_ptr<const uint8_t> pack_matrix_with(const KernelSet& ks, Matrix& w);
+// done(p, n), when given, is called after each packed chunk of rows with the
+// original bytes [p, p+n) that are no longer needed (callers release their
+// pages so the peak never holds two copies of a large matrix).
+using PackDoneFn = std::function<void(const uint8_t*, size_t)>;
+std::shared_ptr<const uint8_t> pack_matrix(Matrix& w, const PackDoneFn& done = {});
+std::shared_ptr<const uint8_t> pack_matrix_with(const KernelSet& ks, Matrix& w, const PackDoneFn& done = {});
+
+// Row r of w as floats: from the packed copy when its set can dequantize it,
+// else from the original data (dequantize_row).
+void matrix_row(const Matrix& w, int64_t r, float* y);
 
 // X: n_tok rows of `cols` floats (stride ldx); Y: n_tok rows, Y[t*ldy + r].
 void matmul(const Matrix& w, const float* x, int64_t ldx, int64_t n_tok, float* y, int64_t ldy, ThreadPool& pool);

@@ -98,7 +98,7 @@ void Lfm2Model::forward_chunk(Lfm2State& st, const int32_t* tokens, int64_t n, c
   float* h = scratch(hb, n * d);  // normed input / mixer output
   for (int64_t t = 0; t < n; ++t) {
     const auto& e = w_.tok_embd;
-    kernels::dequantize_row(e.type, e.data + static_cast<size_t>(tokens[t]) * e.row_stride, x + t * d, d);
+    kernels::matrix_row(e, tokens[t], x + t * d);
   }
 
   for (int64_t il = 0; il < cfg_.n_layer; ++il) {

@@ -81,12 +81,12 @@ bool in_file_mapping(const void* p, size_t n) {
 }
 
 // Drops this process's resident pages of a read-only file-mapped range
-// (whole pages inside it only).
+// (whole pages inside it only; the caller checked in_file_mapping).
 void release_pages(const uint8_t* p, size_t n) {
   const uintptr_t page = static_cast<uintptr_t>(sysconf(_SC_PAGESIZE));
   const uintptr_t a = (reinterpret_cast<uintptr_t>(p) + page - 1) & ~(page - 1);
   const uintptr_t b = (reinterpret_cast<uintptr_t>(p) + n) & ~(page - 1);
-  if (b <= a || !in_file_mapping(p, n)) return;
+  if (b <= a) return;
   ::madvise(reinterpret_cast<void*>(a), b - a, MADV_DONTNEED);
 }
 
@@ -97,11 +97,14 @@ void Lfm2Weights::repack() {
   if (env && std::strcmp(env, "0") == 0) return;
   auto one = [&](kernels::Matrix& m) {
     if (!m.data || m.packed) return;
-    auto buf = kernels::pack_matrix(m);
+    // originals released chunk by chunk (the tied Q6_K output is 110 MB)
+    const bool file_backed = in_file_mapping(m.data, m.row_stride * m.rows);
+    auto buf = kernels::pack_matrix(m, [&](const uint8_t* p, size_t n) {
+      if (file_backed) release_pages(p, n);
+    });
     if (!buf) return;
     packed_bytes += gguf::row_bytes(m.type, m.cols) * m.rows;
     packed.push_back(std::move(buf));
-    release_pages(m.data, m.row_stride * m.rows);
   };
   for (LayerWeights& L : layers) {
     for (kernels::Matrix* m : {&L.ffn_gate, &L.ffn_up, &L.ffn_down, &L.wq, &L.wk, &L.wv, &L.wo, &L.in_proj, &L.out_proj})
@@ -111,6 +114,12 @@ void Lfm2Weights::repack() {
   // tok_embd keeps pointing at the file-backed original (embedding lookups
   // dequantize its rows; only the touched pages become resident again).
   one(output);
+  if (output.data == tok_embd.data && output.packed) {
+    // lookups read the packed copy when the set can (kernels::matrix_row), so
+    // the released original is not faulted back in (with fault-around)
+    tok_embd.packed = output.packed;
+    tok_embd.packed_by = output.packed_by;
+  }
 }
 
 Lfm2Weights Lfm2Weights::bind(const gguf::File& f, Lfm2Config& cfg) {

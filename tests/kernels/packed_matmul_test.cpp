@@ -164,6 +164,33 @@ TEST_P(PackedK, LargeShapesAndThreads) {
   check_packed(t, 64, 8192, 4, 3, false, 20);
 }
 
+// matrix_row on a packed matrix (tied embedding lookups) equals the scalar
+// dequantize_row of the original bit for bit.
+TEST(PackedK, PackedRowEqualsDequantizedRow) {
+  std::mt19937 rng(77);
+  for (TensorType t : {TensorType::Q6_K, TensorType::Q4_K, TensorType::Q4_0}) {
+    const int64_t rows = 37, cols = 512;
+    auto wf = randn(rows * cols, 1.f, rng);
+    auto wq = quantize_matrix(t, wf.data(), rows, cols);
+    Matrix m;
+    m.type = t;
+    m.rows = rows;
+    m.cols = cols;
+    m.data = wq.data();
+    m.row_stride = gguf::row_bytes(t, cols);
+    for (const KernelSet* ks : available_kernel_sets()) {
+      Matrix pm = m;
+      auto buf = pack_matrix_with(*ks, pm);
+      std::vector<float> a(cols), b(cols);
+      for (int64_t r = 0; r < rows; ++r) {
+        dequantize_row(t, wq.data() + r * m.row_stride, a.data(), cols);
+        matrix_row(pm, r, b.data());
+        ASSERT_EQ(a, b) << ks->name << " " << gguf::type_name(t) << " row " << r;
+      }
+    }
+  }
+}
+
 TEST(PackedK, NonMultipleOf256IsLeftUnpacked) {
   for (const KernelSet* ks : available_kernel_sets()) {
     std::vector<float> wf(8 * 128, 0.5f);

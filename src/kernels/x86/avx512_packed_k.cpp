@@ -113,6 +113,31 @@ size_t pack_q6_k(int64_t rows, int64_t cols, const uint8_t* w, size_t ws, uint8_
   return total;
 }
 
+// Row r of a packed Q6_K matrix as floats, bit-identical to the scalar
+// dequantize_row of the original (same d * sc * (q - 32) order).
+void row_q6_k(const uint8_t* packed, int64_t cols, int64_t r, float* y) {
+  const int64_t nsb = cols / QK_K, g = r / kG;
+  const int rr = static_cast<int>(r % kG);
+  for (int64_t sb = 0; sb < nsb; ++sb) {
+    const uint8_t* o = packed + static_cast<size_t>(g * nsb + sb) * kQ6KBytes;
+    uint16_t dh;
+    std::memcpy(&dh, o + 3328 + 2 * rr, 2);
+    const float d = _cvtsh_ss(dh);
+    for (int sub = 0; sub < 16; ++sub) {
+      const int s = sub % 4, u = sub / 4;
+      const uint8_t* st = o + s * 768;
+      const int sc = static_cast<int8_t>(o[3072 + 16 * sub + rr]);
+      for (int k = 0; k < 16; ++k) {
+        const int i = k / 4, e = k % 4;
+        const uint8_t nb = st[((u >> 1) * 4 + i) * 64 + 4 * rr + e];
+        const int lo = (u & 1) ? nb >> 4 : nb & 0xF;
+        const int hi = (st[(8 + i) * 64 + 4 * rr + e] >> (2 * u)) & 3;
+        y[sb * QK_K + 16 * sub + k] = d * sc * ((lo | (hi << 4)) - 32);
+      }
+    }
+  }
+}
+
 // Per token and super-block: activation scale and correction words
 // (Q6_K: -32 * bsums[j]; Q4_K: c[p] = int16 pair (bsum32[2p], bsum32[2p+1])).
 struct KAct {
@@ -330,6 +355,7 @@ void fill_avx512_packed_k(KernelSet& k) {
   k.pack[q6] = pack_q6_k;
   k.packed_gemm[q6] = pg_q6_k;
   k.packed_prep[q6] = pp_q6_k;
+  k.packed_row[q6] = row_q6_k;
 }
 
 }  // namespace pocketops::kernels::x86
