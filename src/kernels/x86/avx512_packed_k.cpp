@@ -187,11 +187,7 @@ inline void tile_q4k(const uint8_t* pw, int64_t nsb, const uint8_t* a, size_t as
   const __m512i m4 = _mm512_set1_epi8(0x0F);
   for (int64_t sb = 0; sb < nsb; ++sb) {
     const uint8_t* o = pw + sb * kQ4KBytes;
-    if (T <= 2) {
-      const char* pf = reinterpret_cast<const char*>(o) + 2 * kQ4KBytes;
-#pragma GCC unroll 37
-      for (size_t x = 0; x < kQ4KBytes; x += 64) _mm_prefetch(pf + x, _MM_HINT_T0);
-    }
+    // no software prefetch: measured slower than the hardware prefetcher here
     __m512i is[T];
 #pragma GCC unroll 8
     for (int t = 0; t < T; ++t) is[t] = _mm512_setzero_si512();
@@ -249,11 +245,7 @@ inline void tile_q6k(const uint8_t* pw, int64_t nsb, const uint8_t* a, size_t as
   const __m512i m4 = _mm512_set1_epi8(0x0F), m30 = _mm512_set1_epi8(0x30);
   for (int64_t sb = 0; sb < nsb; ++sb) {
     const uint8_t* o = pw + sb * kQ6KBytes;
-    if (T <= 2) {
-      const char* pf = reinterpret_cast<const char*>(o) + 2 * kQ6KBytes;
-#pragma GCC unroll 53
-      for (size_t x = 0; x < kQ6KBytes; x += 64) _mm_prefetch(pf + x, _MM_HINT_T0);
-    }
+    // no software prefetch: measured slower than the hardware prefetcher here
     __m512i is[T];
 #pragma GCC unroll 8
     for (int t = 0; t < T; ++t) is[t] = _mm512_setzero_si512();
