@@ -99,7 +99,7 @@ inline __m512i bcast(const int8_t* p) { return _mm512_set1_epi32(static_cast<int
 // T tokens x 16 rows of one group over all nb blocks.
 template <int kZ, int T>
 inline void tile(const uint8_t* pw, int64_t nb, const uint8_t* a, size_t a_stride, const ActInfo* ai, int64_t nb_ai,
-                 float* y, int64_t ldy, int64_t n_rows) {
+                 float* y, int64_t ldy, int64_t n_rows, bool stream) {
   __m512 acc[T];
 #pragma GCC unroll 8
   for (int t = 0; t < T; ++t) acc[t] = _mm512_setzero_ps();
@@ -107,10 +107,11 @@ inline void tile(const uint8_t* pw, int64_t nb, const uint8_t* a, size_t a_strid
   for (int64_t b = 0; b < nb; ++b) {
     const uint8_t* pair = pw + (b >> 1) * pair_bytes<kZ>();
     const uint8_t* wp = pair + (b & 1) * kZ * 64;
-    if (T <= 2 && (b & 1) == 0) {  // decode: stream ahead (prefill panels are cache-resident)
+    if (stream && (b & 1) == 0) {  // first pass over this group: stream ahead (later token tiles hit the cache)
       const char* pf = reinterpret_cast<const char*>(pair) + 3 * pair_bytes<kZ>();
-#pragma GCC unroll 16
-      for (size_t o = 0; o < pair_bytes<kZ>(); o += 64) _mm_prefetch(pf + o, _MM_HINT_T0);
+      constexpr int kLines = static_cast<int>(pair_bytes<kZ>() / 64);
+#pragma GCC unroll 17
+      for (int o = 0; o < kLines; ++o) _mm_prefetch(pf + 64 * o, _MM_HINT_T0);
     }
     __m512i wv[8];
     if (kZ == 4) {
@@ -187,19 +188,20 @@ void packed_gemm(int64_t n, const uint8_t* packed, int64_t r0, int64_t n_rows, c
     const int64_t nr = n_rows - g0 < kGroupRows ? n_rows - g0 : kGroupRows;
     float* yg = y + g0;
     int64_t t = 0;
-    for (; t + 8 <= n_tok; t += 8) tile<kZ, 8>(pw, nb, a + t * a_stride, a_stride, ai + t * nb, nb, yg + t * ldy, ldy, nr);
+    for (; t + 8 <= n_tok; t += 8)
+      tile<kZ, 8>(pw, nb, a + t * a_stride, a_stride, ai + t * nb, nb, yg + t * ldy, ldy, nr, t == 0);
     const int64_t rest = n_tok - t;
     const uint8_t* at = a + t * a_stride;
     const ActInfo* it = ai + t * nb;
     float* yt = yg + t * ldy;
     switch (rest) {
-      case 7: tile<kZ, 7>(pw, nb, at, a_stride, it, nb, yt, ldy, nr); break;
-      case 6: tile<kZ, 6>(pw, nb, at, a_stride, it, nb, yt, ldy, nr); break;
-      case 5: tile<kZ, 5>(pw, nb, at, a_stride, it, nb, yt, ldy, nr); break;
-      case 4: tile<kZ, 4>(pw, nb, at, a_stride, it, nb, yt, ldy, nr); break;
-      case 3: tile<kZ, 3>(pw, nb, at, a_stride, it, nb, yt, ldy, nr); break;
-      case 2: tile<kZ, 2>(pw, nb, at, a_stride, it, nb, yt, ldy, nr); break;
-      case 1: tile<kZ, 1>(pw, nb, at, a_stride, it, nb, yt, ldy, nr); break;
+      case 7: tile<kZ, 7>(pw, nb, at, a_stride, it, nb, yt, ldy, nr, t == 0); break;
+      case 6: tile<kZ, 6>(pw, nb, at, a_stride, it, nb, yt, ldy, nr, t == 0); break;
+      case 5: tile<kZ, 5>(pw, nb, at, a_stride, it, nb, yt, ldy, nr, t == 0); break;
+      case 4: tile<kZ, 4>(pw, nb, at, a_stride, it, nb, yt, ldy, nr, t == 0); break;
+      case 3: tile<kZ, 3>(pw, nb, at, a_stride, it, nb, yt, ldy, nr, t == 0); break;
+      case 2: tile<kZ, 2>(pw, nb, at, a_stride, it, nb, yt, ldy, nr, t == 0); break;
+      case 1: tile<kZ, 1>(pw, nb, at, a_stride, it, nb, yt, ldy, nr, t == 0); break;
       default: break;
     }
   }

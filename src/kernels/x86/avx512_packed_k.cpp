@@ -178,20 +178,29 @@ inline uint32_t ld32(const void* p) {
 inline __m512i bc(const int8_t* p) { return _mm512_set1_epi32(static_cast<int>(ld32(p))); }
 inline __m512i ld(const uint8_t* p) { return _mm512_load_si512(p); }
 
+constexpr bool kPrefetchK = true;
+inline void prefetch_lines(const uint8_t* p, int n) {
+  for (int i = 0; i < n; ++i) _mm_prefetch(reinterpret_cast<const char*>(p) + 64 * i, _MM_HINT_T0);
+}
+
 template <int T>
 inline void tile_q4k(const uint8_t* pw, int64_t nsb, const uint8_t* a, size_t as, const KAct* ai, int64_t nsb_ai,
-                     float* y, int64_t ldy, int64_t n_rows) {
+                     float* y, int64_t ldy, int64_t n_rows, bool stream) {
   __m512 acc[T];
 #pragma GCC unroll 8
   for (int t = 0; t < T; ++t) acc[t] = _mm512_setzero_ps();
   const __m512i m4 = _mm512_set1_epi8(0x0F);
   for (int64_t sb = 0; sb < nsb; ++sb) {
     const uint8_t* o = pw + sb * kQ4KBytes;
-    // no software prefetch: measured slower than the hardware prefetcher here
+    // Software prefetch only for multi-token tiles on their first pass over
+    // the group (single-token decode: the hardware prefetcher measured faster;
+    // 4-8 tokens: compute between loads is long enough that loads stall).
+    const bool pf = kPrefetchK && T >= 4 && stream;
     __m512i is[T];
 #pragma GCC unroll 8
     for (int t = 0; t < T; ++t) is[t] = _mm512_setzero_si512();
     for (int j = 0; j < 8; ++j) {
+      if (pf) prefetch_lines(o + 2 * kQ4KBytes + j * 5 * 64, j == 7 ? 2 : 5);
       const uint8_t* nz = o + (j >> 1) * 512;
       __m512i wv[8];
 #pragma GCC unroll 8
@@ -238,14 +247,14 @@ inline void tile_q4k(const uint8_t* pw, int64_t nsb, const uint8_t* a, size_t as
 
 template <int T>
 inline void tile_q6k(const uint8_t* pw, int64_t nsb, const uint8_t* a, size_t as, const KAct* ai, int64_t nsb_ai,
-                     float* y, int64_t ldy, int64_t n_rows) {
+                     float* y, int64_t ldy, int64_t n_rows, bool stream) {
   __m512 acc[T];
 #pragma GCC unroll 8
   for (int t = 0; t < T; ++t) acc[t] = _mm512_setzero_ps();
   const __m512i m4 = _mm512_set1_epi8(0x0F), m30 = _mm512_set1_epi8(0x30);
   for (int64_t sb = 0; sb < nsb; ++sb) {
     const uint8_t* o = pw + sb * kQ6KBytes;
-    // no software prefetch: measured slower than the hardware prefetcher here
+    const bool pf = kPrefetchK && T >= 4 && stream;  // see tile_q4k
     __m512i is[T];
 #pragma GCC unroll 8
     for (int t = 0; t < T; ++t) is[t] = _mm512_setzero_si512();
@@ -253,6 +262,7 @@ inline void tile_q6k(const uint8_t* pw, int64_t nsb, const uint8_t* a, size_t as
       const uint8_t* st = o + s * 768;
 #pragma GCC unroll 4
       for (int u = 0; u < 4; ++u) {
+        if (pf) prefetch_lines(o + 2 * kQ6KBytes + (4 * s + u) * 4 * 64, s == 3 && u == 1 ? 1 : (s == 3 && u > 1 ? 0 : 4));
         const int sub = s + 4 * u;
         __m512i wv[4];
 #pragma GCC unroll 4
@@ -293,9 +303,9 @@ inline void tile_q6k(const uint8_t* pw, int64_t nsb, const uint8_t* a, size_t as
 
 template <bool kQ6, int T>
 inline void tile(const uint8_t* pw, int64_t nsb, const uint8_t* a, size_t as, const KAct* ai, int64_t nsb_ai, float* y,
-                 int64_t ldy, int64_t nr) {
-  if (kQ6) tile_q6k<T>(pw, nsb, a, as, ai, nsb_ai, y, ldy, nr);
-  else tile_q4k<T>(pw, nsb, a, as, ai, nsb_ai, y, ldy, nr);
+                 int64_t ldy, int64_t nr, bool stream) {
+  if (kQ6) tile_q6k<T>(pw, nsb, a, as, ai, nsb_ai, y, ldy, nr, stream);
+  else tile_q4k<T>(pw, nsb, a, as, ai, nsb_ai, y, ldy, nr, stream);
 }
 
 template <bool kQ6>
@@ -309,18 +319,19 @@ void gemm_k(int64_t n, const uint8_t* packed, int64_t r0, int64_t n_rows, const 
     const int64_t nr = n_rows - g0 < kG ? n_rows - g0 : kG;
     float* yg = y + g0;
     int64_t t = 0;
-    for (; t + 8 <= n_tok; t += 8) tile<kQ6, 8>(pw, nsb, a + t * as, as, ai + t * nsb, nsb, yg + t * ldy, ldy, nr);
+    for (; t + 8 <= n_tok; t += 8)
+      tile<kQ6, 8>(pw, nsb, a + t * as, as, ai + t * nsb, nsb, yg + t * ldy, ldy, nr, t == 0);
     const uint8_t* at = a + t * as;
     const KAct* it = ai + t * nsb;
     float* yt = yg + t * ldy;
     switch (n_tok - t) {
-      case 7: tile<kQ6, 7>(pw, nsb, at, as, it, nsb, yt, ldy, nr); break;
-      case 6: tile<kQ6, 6>(pw, nsb, at, as, it, nsb, yt, ldy, nr); break;
-      case 5: tile<kQ6, 5>(pw, nsb, at, as, it, nsb, yt, ldy, nr); break;
-      case 4: tile<kQ6, 4>(pw, nsb, at, as, it, nsb, yt, ldy, nr); break;
-      case 3: tile<kQ6, 3>(pw, nsb, at, as, it, nsb, yt, ldy, nr); break;
-      case 2: tile<kQ6, 2>(pw, nsb, at, as, it, nsb, yt, ldy, nr); break;
-      case 1: tile<kQ6, 1>(pw, nsb, at, as, it, nsb, yt, ldy, nr); break;
+      case 7: tile<kQ6, 7>(pw, nsb, at, as, it, nsb, yt, ldy, nr, t == 0); break;
+      case 6: tile<kQ6, 6>(pw, nsb, at, as, it, nsb, yt, ldy, nr, t == 0); break;
+      case 5: tile<kQ6, 5>(pw, nsb, at, as, it, nsb, yt, ldy, nr, t == 0); break;
+      case 4: tile<kQ6, 4>(pw, nsb, at, as, it, nsb, yt, ldy, nr, t == 0); break;
+      case 3: tile<kQ6, 3>(pw, nsb, at, as, it, nsb, yt, ldy, nr, t == 0); break;
+      case 2: tile<kQ6, 2>(pw, nsb, at, as, it, nsb, yt, ldy, nr, t == 0); break;
+      case 1: tile<kQ6, 1>(pw, nsb, at, as, it, nsb, yt, ldy, nr, t == 0); break;
       default: break;
     }
   }
