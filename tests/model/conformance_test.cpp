@@ -142,7 +142,7 @@ TEST_P(Conformance, MatchesReferenceLogits) {
       top1 += argmax(a, V) == argmax(b, V);
       // greedy[s] is the argmax of the row before decode step s.
       const int64_t gi = r - (static_cast<int64_t>(rows.size()) - 1);
-      if (gi >= 0 && gi < decode && (r >= static_cast<int64_t>(rows.size()) || rows.back() == prompt.size() - 1)) {
+      if (gi >= 0 && gi < decode && (r >= static_cast<int64_t>(rows.size()) || rows.back() == static_cast<int64_t>(prompt.size()) - 1)) {
         if (top2_margin(b, V) > 0.05) {
           ++greedy_checked;
           greedy_ok += argmax(a, V) == greedy[gi];
@@ -161,7 +161,9 @@ TEST_P(Conformance, MatchesReferenceLogits) {
       EXPECT_LE(max_abs, tol.max_abs);
     }
     EXPECT_GE(top1_frac, tol.min_top1);
-    if (tol.min_cos >= 0.9999) EXPECT_EQ(greedy_ok, greedy_checked);
+    if (tol.min_cos >= 0.9999) {
+      EXPECT_EQ(greedy_ok, greedy_checked);
+    }
     ++cases;
   }
   EXPECT_EQ(cases, 4);

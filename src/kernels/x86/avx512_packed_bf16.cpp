@@ -1,0 +1,137 @@
+// AVX-512 BF16 kernel over BF16 weights repacked at load into 16-row
+// interleaved pairs: one zmm holds elements (2p, 2p+1) of 16 rows, so one
+// vdpbf16ps with a broadcast activation pair updates 16 outputs, and one
+// weight load serves up to 8 tokens (prefill, speculative verification).
+#if defined(__x86_64__)
+#pragma GCC diagnostic ignored "-Wuninitialized"
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#include <immintrin.h>
+
+#include <cstdint>
+#include <cstring>
+
+#include "kernels/dispatch.h"
+#include "kernels/fp16.h"
+#include "kernels/x86/x86_sets.h"
+
+namespace pocketops::kernels::x86 {
+namespace {
+
+using gguf::TensorType;
+
+// Layout: rows in groups of 16 (the last padded with zero rows); per group,
+// cols/2 zmm vectors; vector p, dword r = (w[r][2p], w[r][2p+1]).
+constexpr int kG = 16;
+constexpr int64_t kColAlign = 8;  // cols multiple of 8: 4 pairs per unrolled step
+
+size_t pack_bf16(int64_t rows, int64_t cols, const uint8_t* w, size_t ws, uint8_t* dst) {
+  if (cols % kColAlign != 0 || rows <= 0) return 0;
+  const int64_t ng = (rows + kG - 1) / kG, np = cols / 2;
+  const size_t group_bytes = static_cast<size_t>(np) * 64;
+  if (!dst) return static_cast<size_t>(ng) * group_bytes;
+  for (int64_t g = 0; g < ng; ++g) {
+    uint8_t* o = dst + static_cast<size_t>(g) * group_bytes;
+    for (int r = 0; r < kG; ++r) {
+      const int64_t row = g * kG + r;
+      if (row >= rows) {
+        for (int64_t p = 0; p < np; ++p) std::memset(o + p * 64 + 4 * r, 0, 4);
+        continue;
+      }
+      const uint8_t* src = w + row * ws;
+      for (int64_t p = 0; p < np; ++p) std::memcpy(o + p * 64 + 4 * r, src + 4 * p, 4);
+    }
+  }
+  return static_cast<size_t>(ng) * group_bytes;
+}
+
+void row_bf16(const uint8_t* packed, int64_t cols, int64_t r, float* y) {
+  const uint8_t* o = packed + static_cast<size_t>(r / kG) * static_cast<size_t>(cols / 2) * 64 + 4 * (r % kG);
+  for (int64_t p = 0; p < cols / 2; ++p) {
+    uint16_t v[2];
+    std::memcpy(v, o + p * 64, 4);
+    y[2 * p] = bf16_to_fp32(v[0]);
+    y[2 * p + 1] = bf16_to_fp32(v[1]);
+  }
+}
+
+inline __m512bh bcast_pair(const uint8_t* a) {
+  int32_t v;
+  std::memcpy(&v, a, 4);
+  return (__m512bh)_mm512_set1_epi32(v);
+}
+
+// T tokens x 16 rows of one group. U independent accumulator sets hide the
+// vdpbf16ps latency when few tokens share a weight load.
+template <int T>
+inline void tile(const uint8_t* pw, int64_t np, const uint8_t* a, size_t as, float* y, int64_t ldy, int64_t n_rows,
+                 bool stream) {
+  constexpr int U = T <= 2 ? 4 : (T <= 4 ? 2 : 1);
+  __m512 acc[U][T];
+#pragma GCC unroll 4
+  for (int u = 0; u < U; ++u)
+#pragma GCC unroll 8
+    for (int t = 0; t < T; ++t) acc[u][t] = _mm512_setzero_ps();
+  for (int64_t p = 0; p < np; p += 4) {
+    if (stream) {  // first pass over the group: stream ahead (later token tiles hit the cache)
+      const char* pf = reinterpret_cast<const char*>(pw) + (p + 32) * 64;
+#pragma GCC unroll 4
+      for (int i = 0; i < 4; ++i) _mm_prefetch(pf + 64 * i, _MM_HINT_T0);
+    }
+#pragma GCC unroll 4
+    for (int k = 0; k < 4; ++k) {
+      const __m512bh w = (__m512bh)_mm512_load_si512(pw + (p + k) * 64);
+#pragma GCC unroll 8
+      for (int t = 0; t < T; ++t)
+        acc[k % U][t] = _mm512_dpbf16_ps(acc[k % U][t], w, bcast_pair(a + t * as + (p + k) * 4));
+    }
+  }
+  const __mmask16 m = n_rows >= 16 ? static_cast<__mmask16>(0xFFFF) : static_cast<__mmask16>((1u << n_rows) - 1);
+#pragma GCC unroll 8
+  for (int t = 0; t < T; ++t) {
+    __m512 s = acc[0][t];
+#pragma GCC unroll 4
+    for (int u = 1; u < U; ++u) s = _mm512_add_ps(s, acc[u][t]);
+    _mm512_mask_storeu_ps(y + t * ldy, m, s);
+  }
+}
+
+size_t prep_none(int64_t, const uint8_t*, size_t, int64_t, void*) { return 0; }
+
+void pg_bf16(int64_t n, const uint8_t* packed, int64_t r0, int64_t n_rows, const uint8_t* a, size_t as, const void*,
+             int64_t n_tok, float* y, int64_t ldy) {
+  const int64_t np = n / 2;
+  const size_t group_bytes = static_cast<size_t>(np) * 64;
+  for (int64_t g0 = 0; g0 < n_rows; g0 += kG) {
+    const uint8_t* pw = packed + ((r0 + g0) / kG) * group_bytes;
+    const int64_t nr = n_rows - g0 < kG ? n_rows - g0 : kG;
+    float* yg = y + g0;
+    int64_t t = 0;
+    for (; t + 8 <= n_tok; t += 8) tile<8>(pw, np, a + t * as, as, yg + t * ldy, ldy, nr, t == 0);
+    const uint8_t* at = a + t * as;
+    float* yt = yg + t * ldy;
+    const bool s = t == 0;
+    switch (n_tok - t) {
+      case 7: tile<7>(pw, np, at, as, yt, ldy, nr, s); break;
+      case 6: tile<6>(pw, np, at, as, yt, ldy, nr, s); break;
+      case 5: tile<5>(pw, np, at, as, yt, ldy, nr, s); break;
+      case 4: tile<4>(pw, np, at, as, yt, ldy, nr, s); break;
+      case 3: tile<3>(pw, np, at, as, yt, ldy, nr, s); break;
+      case 2: tile<2>(pw, np, at, as, yt, ldy, nr, s); break;
+      case 1: tile<1>(pw, np, at, as, yt, ldy, nr, s); break;
+      default: break;
+    }
+  }
+}
+
+}  // namespace
+
+void fill_avx512_packed_bf16(KernelSet& k) {
+  const int b = static_cast<int>(TensorType::BF16);
+  k.pack[b] = pack_bf16;
+  k.packed_gemm[b] = pg_bf16;
+  k.packed_prep[b] = prep_none;
+  k.packed_row[b] = row_bf16;
+}
+
+}  // namespace pocketops::kernels::x86
+#endif
