@@ -7,6 +7,10 @@
 #include <cstdlib>
 #include <vector>
 
+#if defined(__linux__)
+#include <sys/mman.h>
+#endif
+
 #include "common/error.h"
 #include "kernels/dequantize.h"
 #include "kernels/dispatch.h"
@@ -16,71 +20,130 @@ namespace pocketops::kernels {
 
 using gguf::TensorType;
 
-void matmul_with(const KernelSet& ks, const Matrix& w, const float* x, int64_t ldx, int64_t n_tok, float* y,
-                 int64_t ldy, ThreadPool& pool) {
-  if (n_tok <= 0 || w.rows <= 0) return;
-  const int ti = static_cast<int>(w.type);
-  const TensorType at = activation_type(w.type);
-  const int ai = static_cast<int>(at);
-  VecDotFn dot = ks.vec_dot[ti] ? ks.vec_dot[ti] : scalar_kernels().vec_dot[ti];
-  QuantizeFn quant = ks.quantize[ai] ? ks.quantize[ai] : scalar_kernels().quantize[ai];
-  GemmFn gemm = ks.gemm[ti];
-  if (!dot || !quant) throw Error("matmul: no kernel for " + gguf::type_name(w.type));
+namespace {
 
-  // Activations in their dot-product format, one row per token.
-  const size_t a_stride = gguf::row_bytes(at, w.cols);
+// Quantizes n_tok activation rows into format `at` (or uses x as is for F32).
+const uint8_t* quantize_activations(QuantizeFn quant, TensorType at, const float* x, int64_t ldx, int64_t cols,
+                                    int64_t n_tok, ThreadPool& pool) {
+  if (at == TensorType::F32 && ldx == cols) return reinterpret_cast<const uint8_t*>(x);
+  const size_t a_stride = gguf::row_bytes(at, cols);
   thread_local std::vector<uint8_t> abuf;
-  const uint8_t* act;
-  if (at == TensorType::F32 && ldx == w.cols) {
-    act = reinterpret_cast<const uint8_t*>(x);
+  if (abuf.size() < a_stride * n_tok) abuf.resize(a_stride * n_tok);
+  uint8_t* dst = abuf.data();
+  if (n_tok >= 4) {
+    pool.parallel_for(n_tok, [&](int64_t t, int) { quant(x + t * ldx, dst + t * a_stride, cols); });
   } else {
-    if (abuf.size() < a_stride * n_tok) abuf.resize(a_stride * n_tok);
-    uint8_t* dst = abuf.data();
-    if (n_tok >= 4) {
-      pool.parallel_for(n_tok, [&](int64_t t, int) { quant(x + t * ldx, dst + t * a_stride, w.cols); });
-    } else {
-      for (int64_t t = 0; t < n_tok; ++t) quant(x + t * ldx, dst + t * a_stride, w.cols);
-    }
-    act = dst;
+    for (int64_t t = 0; t < n_tok; ++t) quant(x + t * ldx, dst + t * a_stride, cols);
   }
+  return dst;
+}
 
-  // Row chunks: enough tasks to balance threads, multiples of 16 rows.
-  const int nt = pool.size();
-  if (w.packed && w.packed_by == &ks && ks.packed_gemm[ti] && ks.packed_prep[ti] && 16 % ks.pack_rows == 0) {
-    thread_local std::vector<uint8_t> prep;
-    const size_t need = ks.packed_prep[ti](w.cols, act, a_stride, n_tok, nullptr);
-    if (prep.size() < need) prep.resize(need);
-    ks.packed_prep[ti](w.cols, act, a_stride, n_tok, prep.data());
-    PackedGemmFn pg = ks.packed_gemm[ti];
-    const void* pp = prep.data();
-    // decode: ~8 tasks per thread; prefill: row chunks x token tiles
-    int64_t chunk = std::max<int64_t>(16, (w.rows / (nt * 8) + 15) / 16 * 16);
-    if (n_tok > 8) chunk = std::max<int64_t>(chunk, 64);
-    const int64_t n_chunks = (w.rows + chunk - 1) / chunk;
-    pool.parallel_for(n_chunks, [&](int64_t c, int) {
-      const int64_t r0 = c * chunk, r1 = std::min(w.rows, r0 + chunk);
-      pg(w.cols, w.packed, r0, r1 - r0, act, a_stride, pp, n_tok, y + r0, ldy);
-    });
+// One output matrix of a (multi-)matmul: how its row chunks are computed.
+struct Plan {
+  const Matrix* w;
+  float* y;
+  int64_t ldy;
+  PackedGemmFn pg = nullptr;  // packed path when set
+  const void* prep = nullptr;
+  GemmFn gemm = nullptr;
+  VecDotFn dot = nullptr;
+  int64_t chunk = 0, n_chunks = 0;
+};
+
+void run_chunk(const Plan& p, int64_t c, const uint8_t* act, size_t a_stride, int64_t n_tok) {
+  const Matrix& w = *p.w;
+  const int64_t r0 = c * p.chunk, r1 = std::min(w.rows, r0 + p.chunk);
+  if (p.pg) {
+    p.pg(w.cols, w.packed, r0, r1 - r0, act, a_stride, p.prep, n_tok, p.y + r0, p.ldy);
     return;
   }
-  int64_t chunk = std::max<int64_t>(16, (w.rows / (nt * 8) + 15) / 16 * 16);
-  if (n_tok > 1) chunk = std::max<int64_t>(chunk, 64);
-  const int64_t n_chunks = (w.rows + chunk - 1) / chunk;
   constexpr int64_t kTokTile = 64;
-  pool.parallel_for(n_chunks, [&](int64_t c, int) {
-    const int64_t r0 = c * chunk, r1 = std::min(w.rows, r0 + chunk);
-    const uint8_t* wr = w.data + r0 * w.row_stride;
-    for (int64_t t0 = 0; t0 < n_tok; t0 += kTokTile) {
-      const int64_t tn = std::min(kTokTile, n_tok - t0);
-      if (gemm) {
-        gemm(w.cols, wr, w.row_stride, r1 - r0, act + t0 * a_stride, a_stride, tn, y + t0 * ldy + r0, ldy);
-      } else {
-        for (int64_t t = t0; t < t0 + tn; ++t)
-          for (int64_t r = r0; r < r1; ++r)
-            y[t * ldy + r] = dot(w.cols, w.data + r * w.row_stride, act + t * a_stride);
-      }
+  const uint8_t* wr = w.data + r0 * w.row_stride;
+  for (int64_t t0 = 0; t0 < n_tok; t0 += kTokTile) {
+    const int64_t tn = std::min(kTokTile, n_tok - t0);
+    if (p.gemm) {
+      p.gemm(w.cols, wr, w.row_stride, r1 - r0, act + t0 * a_stride, a_stride, tn, p.y + t0 * p.ldy + r0, p.ldy);
+    } else {
+      for (int64_t t = t0; t < t0 + tn; ++t)
+        for (int64_t r = r0; r < r1; ++r) p.y[t * p.ldy + r] = p.dot(w.cols, w.data + r * w.row_stride, act + t * a_stride);
     }
+  }
+}
+
+}  // namespace
+
+void matmul_many_with(const KernelSet& ks, std::span<const MatmulTarget> outs, const float* x, int64_t ldx,
+                      int64_t n_tok, ThreadPool& pool) {
+  if (n_tok <= 0 || outs.empty()) return;
+  const int64_t cols = outs[0].w->cols;
+  const TensorType at = activation_type(outs[0].w->type);
+  for (const MatmulTarget& o : outs) {
+    if (o.w->cols != cols || activation_type(o.w->type) != at) {  // no shared activations: one by one
+      for (const MatmulTarget& oo : outs) matmul_many_with(ks, std::span<const MatmulTarget>(&oo, 1), x, ldx, n_tok, pool);
+      return;
+    }
+  }
+  const int ai = static_cast<int>(at);
+  QuantizeFn quant = ks.quantize[ai] ? ks.quantize[ai] : scalar_kernels().quantize[ai];
+  if (!quant) throw Error("matmul: no activation kernel for " + gguf::type_name(at));
+  const size_t a_stride = gguf::row_bytes(at, cols);
+  const uint8_t* act = quantize_activations(quant, at, x, ldx, cols, n_tok, pool);
+
+  // Row chunks: enough tasks to balance threads (decode: ~8 per thread over
+  // all outputs together), multiples of 16 rows; bigger for prefill tiles.
+  const int nt = pool.size();
+  int64_t total_rows = 0;
+  for (const MatmulTarget& o : outs) total_rows += o.w->rows;
+  int64_t chunk = std::max<int64_t>(16, (total_rows / (nt * 8) + 15) / 16 * 16);
+
+  constexpr size_t kMaxOuts = 4;
+  if (outs.size() > kMaxOuts) throw Error("matmul: too many outputs sharing one input");
+  Plan plans[kMaxOuts];
+  thread_local std::vector<uint8_t> preps[kMaxOuts];
+  int64_t n_tasks = 0;
+  for (size_t i = 0; i < outs.size(); ++i) {
+    const Matrix& w = *outs[i].w;
+    const int ti = static_cast<int>(w.type);
+    Plan& p = plans[i];
+    p.w = &w;
+    p.y = outs[i].y;
+    p.ldy = outs[i].ldy;
+    if (w.packed && w.packed_by == &ks && ks.packed_gemm[ti] && ks.packed_prep[ti] && 16 % ks.pack_rows == 0) {
+      const size_t need = ks.packed_prep[ti](w.cols, act, a_stride, n_tok, nullptr);
+      if (preps[i].size() < need) preps[i].resize(need);
+      ks.packed_prep[ti](w.cols, act, a_stride, n_tok, preps[i].data());
+      p.pg = ks.packed_gemm[ti];
+      p.prep = preps[i].data();
+    } else {
+      p.dot = ks.vec_dot[ti] ? ks.vec_dot[ti] : scalar_kernels().vec_dot[ti];
+      p.gemm = ks.gemm[ti];
+      if (!p.dot) throw Error("matmul: no kernel for " + gguf::type_name(w.type));
+    }
+    // token tiles of the unpacked GEMMs and prefill want taller chunks
+    if (n_tok > 8 || (n_tok > 1 && !p.pg)) chunk = std::max<int64_t>(chunk, 64);
+  }
+  for (size_t i = 0; i < outs.size(); ++i) {
+    Plan& p = plans[i];
+    p.chunk = chunk;
+    p.n_chunks = p.w->rows > 0 ? (p.w->rows + chunk - 1) / chunk : 0;
+    n_tasks += p.n_chunks;
+  }
+  const size_t n_outs = outs.size();
+  pool.parallel_for(n_tasks, [&](int64_t task, int) {
+    size_t i = 0;
+    while (task >= plans[i].n_chunks && i + 1 < n_outs) task -= plans[i++].n_chunks;
+    run_chunk(plans[i], task, act, a_stride, n_tok);
   });
+}
+
+void matmul_with(const KernelSet& ks, const Matrix& w, const float* x, int64_t ldx, int64_t n_tok, float* y,
+                 int64_t ldy, ThreadPool& pool) {
+  const MatmulTarget o{&w, y, ldy};
+  matmul_many_with(ks, std::span<const MatmulTarget>(&o, 1), x, ldx, n_tok, pool);
+}
+
+void matmul_many(std::span<const MatmulTarget> outs, const float* x, int64_t ldx, int64_t n_tok, ThreadPool& pool) {
+  matmul_many_with(active_kernels(), outs, x, ldx, n_tok, pool);
 }
 
 std::shared_ptr<const uint8_t> pack_matrix_with(const KernelSet& ks, Matrix& w, const PackDoneFn& done) {
@@ -88,7 +151,12 @@ std::shared_ptr<const uint8_t> pack_matrix_with(const KernelSet& ks, Matrix& w, 
   if (ti < 0 || ti >= kMaxTypes || !ks.pack[ti] || !ks.packed_gemm[ti] || w.rows <= 0 || !w.data) return nullptr;
   const size_t bytes = ks.pack[ti](w.rows, w.cols, w.data, w.row_stride, nullptr);
   if (bytes == 0) return nullptr;
-  void* p = std::aligned_alloc(64, (bytes + 63) / 64 * 64);
+  const bool huge = std::getenv("POCKETOPS_HUGE") != nullptr && bytes >= (8u << 20);
+  const size_t align = huge ? (2u << 20) : 64;
+  void* p = std::aligned_alloc(align, (bytes + align - 1) / align * align);
+#if defined(__linux__)
+  if (p && huge) ::madvise(p, (bytes + align - 1) / align * align, MADV_HUGEPAGE);
+#endif
   if (!p) throw Error("out of memory repacking a " + std::to_string(bytes) + "-byte weight matrix");
   std::shared_ptr<const uint8_t> buf(static_cast<const uint8_t*>(p), [](const uint8_t* q) {
     std::free(const_cast<uint8_t*>(q));

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <span>
 
 #include "gguf/tensor_type.h"
 #include "kernels/thread_pool.h"
@@ -44,5 +45,18 @@ void matmul(const Matrix& w, const float* x, int64_t ldx, int64_t n_tok, float* 
 // Same with an explicit kernel set (tests compare SIMD against scalar).
 void matmul_with(const KernelSet& ks, const Matrix& w, const float* x, int64_t ldx, int64_t n_tok, float* y,
                  int64_t ldy, ThreadPool& pool);
+
+// Several matrices applied to the same input (q/k/v, ffn gate/up): the
+// activations are quantized once and all row chunks share one parallel_for
+// (fewer thread hand-offs; one matrix's tail overlaps the next one's start).
+// Matrices whose activation formats or widths differ fall back to one call each.
+struct MatmulTarget {
+  const Matrix* w;
+  float* y;      // n_tok rows, Y[t*ldy + r]
+  int64_t ldy;
+};
+void matmul_many(std::span<const MatmulTarget> outs, const float* x, int64_t ldx, int64_t n_tok, ThreadPool& pool);
+void matmul_many_with(const KernelSet& ks, std::span<const MatmulTarget> outs, const float* x, int64_t ldx,
+                      int64_t n_tok, ThreadPool& pool);
 
 }  // namespace pocketops::kernels

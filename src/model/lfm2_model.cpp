@@ -112,9 +112,8 @@ void Lfm2Model::forward_chunk(Lfm2State& st, const int32_t* tokens, int64_t n, c
       float* kv = scratch(cb, n * 2 * kvd);  // k rows then v rows
       float* k = kv;
       float* v = kv + n * kvd;
-      kernels::matmul(lw.wq, h, d, n, q, d, pool);
-      kernels::matmul(lw.wk, h, d, n, k, kvd, pool);
-      kernels::matmul(lw.wv, h, d, n, v, kvd, pool);
+      const kernels::MatmulTarget qkv[] = {{&lw.wq, q, d}, {&lw.wk, k, kvd}, {&lw.wv, v, kvd}};
+      kernels::matmul_many(qkv, h, d, n, pool);
       uint16_t* kc = st.k[il].data();
       uint16_t* vc = st.v[il].data();
       for (int64_t t = 0; t < n; ++t) {
@@ -186,8 +185,8 @@ void Lfm2Model::forward_chunk(Lfm2State& st, const int32_t* tokens, int64_t n, c
     for (int64_t t = 0; t < n; ++t) ops::rms_norm(x + t * d, lw.ffn_norm, h + t * d, d, eps);
     float* g = scratch(gb, n * ff);
     float* u = scratch(ub, n * ff);
-    kernels::matmul(lw.ffn_gate, h, d, n, g, ff, pool);
-    kernels::matmul(lw.ffn_up, h, d, n, u, ff, pool);
+    const kernels::MatmulTarget gate_up[] = {{&lw.ffn_gate, g, ff}, {&lw.ffn_up, u, ff}};
+    kernels::matmul_many(gate_up, h, d, n, pool);
     if (n * ff >= 65536)
       pool.parallel_for(n, [&](int64_t t, int) { kernels::swiglu(g + t * ff, u + t * ff, g + t * ff, ff); });
     else

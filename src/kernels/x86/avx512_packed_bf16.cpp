@@ -31,15 +31,14 @@ size_t pack_bf16(int64_t rows, int64_t cols, const uint8_t* w, size_t ws, uint8_
   if (!dst) return static_cast<size_t>(ng) * group_bytes;
   for (int64_t g = 0; g < ng; ++g) {
     uint8_t* o = dst + static_cast<size_t>(g) * group_bytes;
-    for (int r = 0; r < kG; ++r) {
-      const int64_t row = g * kG + r;
-      if (row >= rows) {
-        for (int64_t p = 0; p < np; ++p) std::memset(o + p * 64 + 4 * r, 0, 4);
-        continue;
+    const uint8_t* src[kG];
+    for (int r = 0; r < kG; ++r) src[r] = g * kG + r < rows ? w + (g * kG + r) * ws : nullptr;
+    // output order (sequential writes; 16 sequential read streams)
+    for (int64_t p = 0; p < np; ++p, o += 64)
+      for (int r = 0; r < kG; ++r) {
+        if (src[r]) std::memcpy(o + 4 * r, src[r] + 4 * p, 4);
+        else std::memset(o + 4 * r, 0, 4);
       }
-      const uint8_t* src = w + row * ws;
-      for (int64_t p = 0; p < np; ++p) std::memcpy(o + p * 64 + 4 * r, src + 4 * p, 4);
-    }
   }
   return static_cast<size_t>(ng) * group_bytes;
 }
