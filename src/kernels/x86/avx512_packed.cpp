@@ -127,21 +127,37 @@ inline void tile(const uint8_t* pw, int64_t nb, const uint8_t* a, size_t a_strid
     }
     const __m512 dw =
         _mm512_cvtph_ps(_mm256_load_si256(reinterpret_cast<const __m256i*>(pair + 2 * kZ * 64 + (b & 1) * 32)));
+    // wv[k] pairs with activations 4k..4k+3 (Q4_0: k >= 4 are the high
+    // nibbles of zmm k-4, i.e. elements 16 + 4(k-4))
+    if (T >= 4) {
+      // tokens give the ILP: one chain per token (seeded with the offset
+      // correction), interleaved so neighbouring dpbusd are independent
+      __m512i s[T];
 #pragma GCC unroll 8
-    for (int t = 0; t < T; ++t) {
-      // wv[k] pairs with activations 4k..4k+3 (Q4_0: k >= 4 are the high
-      // nibbles of zmm k-4, i.e. elements 16 + 4(k-4))
-      const int8_t* q = reinterpret_cast<const BlockQ8_0*>(a + t * a_stride)[b].qs;
-      __m512i s0 = _mm512_dpbusd_epi32(_mm512_setzero_si512(), wv[0], bcast(q));
-      __m512i s1 = _mm512_dpbusd_epi32(_mm512_setzero_si512(), wv[1], bcast(q + 4));
+      for (int t = 0; t < T; ++t) s[t] = _mm512_set1_epi32(ai[t * nb_ai + b].corr);
 #pragma GCC unroll 8
-      for (int k = 2; k < 8; k += 2) {
-        s0 = _mm512_dpbusd_epi32(s0, wv[k], bcast(q + 4 * k));
-        s1 = _mm512_dpbusd_epi32(s1, wv[k + 1], bcast(q + 4 * k + 4));
+      for (int k = 0; k < 8; ++k)
+#pragma GCC unroll 8
+        for (int t = 0; t < T; ++t)
+          s[t] = _mm512_dpbusd_epi32(s[t], wv[k], bcast(reinterpret_cast<const BlockQ8_0*>(a + t * a_stride)[b].qs + 4 * k));
+#pragma GCC unroll 8
+      for (int t = 0; t < T; ++t)
+        acc[t] = _mm512_fmadd_ps(_mm512_cvtepi32_ps(s[t]), _mm512_mul_ps(dw, _mm512_set1_ps(ai[t * nb_ai + b].d)), acc[t]);
+    } else {
+#pragma GCC unroll 8
+      for (int t = 0; t < T; ++t) {
+        const int8_t* q = reinterpret_cast<const BlockQ8_0*>(a + t * a_stride)[b].qs;
+        const ActInfo& in = ai[t * nb_ai + b];
+        __m512i s0 = _mm512_dpbusd_epi32(_mm512_set1_epi32(in.corr), wv[0], bcast(q));
+        __m512i s1 = _mm512_dpbusd_epi32(_mm512_setzero_si512(), wv[1], bcast(q + 4));
+#pragma GCC unroll 8
+        for (int k = 2; k < 8; k += 2) {
+          s0 = _mm512_dpbusd_epi32(s0, wv[k], bcast(q + 4 * k));
+          s1 = _mm512_dpbusd_epi32(s1, wv[k + 1], bcast(q + 4 * k + 4));
+        }
+        acc[t] = _mm512_fmadd_ps(_mm512_cvtepi32_ps(_mm512_add_epi32(s0, s1)), _mm512_mul_ps(dw, _mm512_set1_ps(in.d)),
+                                 acc[t]);
       }
-      const ActInfo& in = ai[t * nb_ai + b];
-      const __m512i s = _mm512_add_epi32(_mm512_add_epi32(s0, s1), _mm512_set1_epi32(in.corr));
-      acc[t] = _mm512_fmadd_ps(_mm512_cvtepi32_ps(s), _mm512_mul_ps(dw, _mm512_set1_ps(in.d)), acc[t]);
     }
   }
   const __mmask16 m = n_rows >= 16 ? static_cast<__mmask16>(0xFFFF) : static_cast<__mmask16>((1u << n_rows) - 1);
