@@ -4,12 +4,18 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <atomic>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <exception>
+#include <mutex>
+#include <thread>
 
 #include "common/error.h"
 #include "kernels/dequantize.h"
+#include "kernels/thread_pool.h"
 
 namespace pocketops::model {
 
@@ -95,6 +101,7 @@ void release_pages(const uint8_t* p, size_t n) {
 void Lfm2Weights::repack() {
   const char* env = std::getenv("POCKETOPS_REPACK");
   if (env && std::strcmp(env, "0") == 0) return;
+  std::mutex mu;
   auto one = [&](kernels::Matrix& m) {
     if (!m.data || m.packed) return;
     // originals released chunk by chunk (the tied Q6_K output is 110 MB)
@@ -103,20 +110,41 @@ void Lfm2Weights::repack() {
       if (file_backed) release_pages(p, n);
     });
     if (!buf) return;
+    std::lock_guard<std::mutex> lk(mu);
     packed_bytes += gguf::row_bytes(m.type, m.cols) * m.rows;
     packed.push_back(std::move(buf));
   };
+  // The output projection is packed even when tied to the embedding table
+  // (largest first, so the threads finish together).
+  std::vector<kernels::Matrix*> todo{&output};
   for (LayerWeights& L : layers) {
     for (kernels::Matrix* m : {&L.ffn_gate, &L.ffn_up, &L.ffn_down, &L.wq, &L.wk, &L.wv, &L.wo, &L.in_proj, &L.out_proj})
-      one(*m);
+      todo.push_back(m);
   }
-  // The output projection is packed even when tied to the embedding table:
-  // tok_embd keeps pointing at the file-backed original (embedding lookups
-  // dequantize its rows; only the touched pages become resident again).
-  one(output);
+  // Matrices are packed in parallel (load time); each one is independent.
+  std::atomic<size_t> next{0};
+  std::exception_ptr failed;
+  auto worker = [&] {
+    for (size_t i; (i = next.fetch_add(1)) < todo.size();) {
+      try {
+        one(*todo[i]);
+      } catch (...) {
+        std::lock_guard<std::mutex> lk(mu);
+        if (!failed) failed = std::current_exception();
+        next.store(todo.size());
+      }
+    }
+  };
+  const int n_threads = std::clamp(kernels::default_thread_count(), 1, 8);
+  std::vector<std::thread> threads;
+  for (int i = 1; i < n_threads; ++i) threads.emplace_back(worker);
+  worker();
+  for (auto& t : threads) t.join();
+  if (failed) std::rethrow_exception(failed);
   if (output.data == tok_embd.data && output.packed) {
-    // lookups read the packed copy when the set can (kernels::matrix_row), so
-    // the released original is not faulted back in (with fault-around)
+    // tok_embd keeps pointing at the file-backed original, but lookups read
+    // the packed copy when the set can (kernels::matrix_row), so the released
+    // original is not faulted back in (with fault-around)
     tok_embd.packed = output.packed;
     tok_embd.packed_by = output.packed_by;
   }
