@@ -38,7 +38,8 @@ kernels::ThreadPool& pool() {
   return p;
 }
 
-void run(benchmark::State& state, TensorType t, const std::string& set, int64_t rows, int64_t cols, int64_t n_tok) {
+void run(benchmark::State& state, TensorType t, const std::string& set, int64_t rows, int64_t cols, int64_t n_tok,
+         bool packed) {
   const kernels::KernelSet* ks = nullptr;
   for (const kernels::KernelSet* k : kernels::available_kernel_sets())
     if (k->name == set) ks = k;
@@ -48,6 +49,8 @@ void run(benchmark::State& state, TensorType t, const std::string& set, int64_t 
   }
   const auto& w = weights(t, rows, cols);
   kernels::Matrix m{t, rows, cols, w.data(), gguf::row_bytes(t, cols)};
+  std::shared_ptr<const uint8_t> pbuf;  // load-time layout (what the engine runs)
+  if (packed) pbuf = kernels::pack_matrix_with(*ks, m);
   std::vector<float> x(n_tok * cols), y(n_tok * rows);
   std::mt19937 rng(2);
   std::normal_distribution<float> nd(0.f, 1.f);
@@ -73,17 +76,23 @@ void register_all() {
   const Shape shapes[] = {{"decode_2048x2048", 2048, 2048, 1},
                           {"decode_8192x2048", 8192, 2048, 1},
                           {"decode_2048x8192", 2048, 8192, 1},
+                          {"verify8_8192x2048", 8192, 2048, 8},
                           {"prefill512_2048x2048", 2048, 2048, 512}};
   for (const Shape& s : shapes) {
     for (TensorType t : types) {
       for (const kernels::KernelSet* k : kernels::available_kernel_sets()) {
         const std::string set = k->name;
-        const std::string name = std::string(s.name) + "/" + gguf::type_name(t) + "/" + set;
-        auto* b = benchmark::RegisterBenchmark(name.c_str(), [=](benchmark::State& st) {
-          run(st, t, set, s.rows, s.cols, s.n_tok);
-        });
-        b->Unit(benchmark::kMicrosecond)->UseRealTime();
-        if (s.n_tok > 1) b->MinTime(0.5);
+        // row-major file layout, and the packed layout when the set has one
+        for (bool packed : {false, true}) {
+          if (packed && !k->pack[static_cast<int>(t)]) continue;
+          const std::string name =
+              std::string(s.name) + "/" + gguf::type_name(t) + "/" + set + (packed ? "/packed" : "");
+          auto* b = benchmark::RegisterBenchmark(name.c_str(), [=](benchmark::State& st) {
+            run(st, t, set, s.rows, s.cols, s.n_tok, packed);
+          });
+          b->Unit(benchmark::kMicrosecond)->UseRealTime();
+          if (s.n_tok > 1) b->MinTime(0.5);
+        }
       }
     }
   }
