@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
 
 #include "common/error.h"
 #include "kernels/attention.h"
@@ -92,10 +93,25 @@ void Lfm2Model::forward_chunk(Lfm2State& st, const int32_t* tokens, int64_t n, c
   const int64_t L = cfg_.conv_l;
   const float eps = cfg_.norm_eps;
   const int64_t n_past = st.n_past();
+  // Per-token elementwise work runs on the pool for batches (prefill,
+  // speculative verification); single tokens stay on the caller.
+  auto for_tokens = [&](const std::function<void(int64_t)>& fn) {
+    if (n >= 4) pool.parallel_for(n, [&](int64_t t, int) { fn(t); });
+    else for (int64_t t = 0; t < n; ++t) fn(t);
+  };
 
   thread_local std::vector<float> xb, hb, ab, bb, cb, gb, ub;
   float* x = scratch(xb, n * d);  // residual stream
   float* h = scratch(hb, n * d);  // normed input / mixer output
+  // x += o, then h = norm(x) with the next block's weights (none: add only).
+  auto residual_then_norm = [&](const float* o, const float* norm) {
+    for_tokens([&](int64_t t) {
+      float* xt = x + t * d;
+      const float* ot = o + t * d;
+      for (int64_t i = 0; i < d; ++i) xt[i] += ot[i];
+      if (norm) ops::rms_norm(xt, norm, h + t * d, d, eps);
+    });
+  };
   for (int64_t t = 0; t < n; ++t) {
     const auto& e = w_.tok_embd;
     kernels::matrix_row(e, tokens[t], x + t * d);
@@ -103,7 +119,7 @@ void Lfm2Model::forward_chunk(Lfm2State& st, const int32_t* tokens, int64_t n, c
 
   for (int64_t il = 0; il < cfg_.n_layer; ++il) {
     const LayerWeights& lw = w_.layers[il];
-    for (int64_t t = 0; t < n; ++t) ops::rms_norm(x + t * d, lw.attn_norm, h + t * d, d, eps);
+    if (il == 0) for_tokens([&](int64_t t) { ops::rms_norm(x + t * d, lw.attn_norm, h + t * d, d, eps); });
 
     float* mix = scratch(ab, n * d);  // mixer output before out projection
     if (cfg_.is_attention(il)) {
@@ -116,7 +132,7 @@ void Lfm2Model::forward_chunk(Lfm2State& st, const int32_t* tokens, int64_t n, c
       kernels::matmul_many(qkv, h, d, n, pool);
       uint16_t* kc = st.k[il].data();
       uint16_t* vc = st.v[il].data();
-      for (int64_t t = 0; t < n; ++t) {
+      for_tokens([&](int64_t t) {
         const int64_t pos = n_past + t;
         for (int64_t hh = 0; hh < nh; ++hh) {
           float* qh = q + t * d + hh * hd;
@@ -132,7 +148,7 @@ void Lfm2Model::forward_chunk(Lfm2State& st, const int32_t* tokens, int64_t n, c
           kc[pos * kvd + j] = kernels::fp32_to_fp16(k[t * kvd + j]);
           vc[pos * kvd + j] = kernels::fp32_to_fp16(v[t * kvd + j]);
         }
-      }
+      });
       const float scale = 1.f / std::sqrt(static_cast<float>(hd));
       // one task per (token, kv head): the group's query heads share each K/V row read
       pool.parallel_for(n * nkv, [&](int64_t task, int) {
@@ -143,20 +159,20 @@ void Lfm2Model::forward_chunk(Lfm2State& st, const int32_t* tokens, int64_t n, c
       });
       float* o = scratch(bb, n * d);
       kernels::matmul(lw.wo, mix, d, n, o, d, pool);
-      for (int64_t i = 0; i < n * d; ++i) x[i] += o[i];
+      residual_then_norm(o, lw.ffn_norm);
     } else {
       float* bcx = scratch(cb, n * 3 * d);
       kernels::matmul(lw.in_proj, h, d, n, bcx, 3 * d, pool);
       // bx = B * x for every token (stored in h, which is free now).
       float* bx = h;
-      for (int64_t t = 0; t < n; ++t) {
+      for_tokens([&](int64_t t) {
         const float* r = bcx + t * 3 * d;
         for (int64_t c = 0; c < d; ++c) bx[t * d + c] = r[c] * r[2 * d + c];
-      }
+      });
       if (trace) std::copy(bx, bx + n * d, trace->bx[il].begin() + row_base * d);
       // Depthwise causal conv over [state; bx], kernel index 0 = oldest step.
       std::vector<float>& state = st.conv_[il];
-      for (int64_t t = 0; t < n; ++t) {
+      for_tokens([&](int64_t t) {
         const float* c_gate = bcx + t * 3 * d + d;
         for (int64_t c = 0; c < d; ++c) {
           float acc = 0;
@@ -167,7 +183,7 @@ void Lfm2Model::forward_chunk(Lfm2State& st, const int32_t* tokens, int64_t n, c
           }
           mix[t * d + c] = c_gate[c] * acc;
         }
-      }
+      });
       // New state = last L-1 rows of [state; bx].
       std::vector<float> ns((L - 1) * d);
       for (int64_t r = 0; r < L - 1; ++r) {
@@ -178,11 +194,10 @@ void Lfm2Model::forward_chunk(Lfm2State& st, const int32_t* tokens, int64_t n, c
       state.swap(ns);
       float* o = scratch(bb, n * d);
       kernels::matmul(lw.out_proj, mix, d, n, o, d, pool);
-      for (int64_t i = 0; i < n * d; ++i) x[i] += o[i];
+      residual_then_norm(o, lw.ffn_norm);
     }
 
-    // SwiGLU feed-forward.
-    for (int64_t t = 0; t < n; ++t) ops::rms_norm(x + t * d, lw.ffn_norm, h + t * d, d, eps);
+    // SwiGLU feed-forward (h = ffn_norm(x) was computed with the residual add above).
     float* g = scratch(gb, n * ff);
     float* u = scratch(ub, n * ff);
     const kernels::MatmulTarget gate_up[] = {{&lw.ffn_gate, g, ff}, {&lw.ffn_up, u, ff}};
@@ -193,7 +208,7 @@ void Lfm2Model::forward_chunk(Lfm2State& st, const int32_t* tokens, int64_t n, c
       kernels::swiglu(g, u, g, n * ff);
     float* o = scratch(bb, n * d);
     kernels::matmul(lw.ffn_down, g, ff, n, o, d, pool);
-    for (int64_t i = 0; i < n * d; ++i) x[i] += o[i];
+    residual_then_norm(o, il + 1 < cfg_.n_layer ? w_.layers[il + 1].attn_norm : nullptr);
   }
   st.n_past_ += n;
 
