@@ -14,6 +14,7 @@
 #include "engine/engine.h"
 #include "engine/session.h"
 #include "gguf/gguf_reader.h"
+#include "kernels/bandwidth.h"
 #include "kernels/dispatch.h"
 
 namespace {
@@ -54,6 +55,7 @@ int run_bench(int argc, char** argv) {
   int p = 512, n = 128, threads = 0, reps = 3, draft_batch = 8;
   int64_t ctx = 0;
   bool json = false;
+  bool no_bw = false;
   int spec = 0;
   app.add_option("--spec", spec,
                  "also time greedy decoding of N tokens on a copy-heavy prompt with and without prompt-lookup drafts")
@@ -66,6 +68,7 @@ int run_bench(int argc, char** argv) {
   app.add_option("--ctx", ctx, "context size (default: enough for the test)");
   app.add_option("--draft-batch", draft_batch, "tokens in the speculative-verification measurement (0 = skip)")
       ->capture_default_str()->check(CLI::Range(0, 64));
+  app.add_flag("--no-bandwidth", no_bw, "skip the memory read-bandwidth probe (decode roofline) after tg");
   app.add_flag("--json", json, "print one JSON object");
   if (auto rc = pocketops::cli::parse_args(app, argc, argv)) return *rc;
 
@@ -164,6 +167,18 @@ int run_bench(int argc, char** argv) {
     spec_accept = b.n_draft ? double(b.n_accepted) / b.n_draft : 0;
   }
   Stat spp = stats(pp), stg = stats(tg);
+  // Decode roofline from a read-bandwidth probe taken right after tg (peak
+  // RSS is read first: the probe's buffer is not the model's memory).
+  const double rss_mb = pocketops::cli::peak_rss_mb();
+  double read_gbs = 0, roofline_tps = 0;
+  if (n > 0 && !no_bw) {
+    uint64_t bytes_per_token = 0;  // every weight is read once per decode step
+    const bool untied = eng->file().find_tensor("output.weight") != nullptr;
+    for (const auto& t : eng->file().tensors())
+      if (!(untied && t.name == "token_embd.weight")) bytes_per_token += t.nbytes;
+    read_gbs = pocketops::kernels::read_bandwidth_gbs(pool);
+    roofline_tps = bytes_per_token ? read_gbs * 1e9 / static_cast<double>(bytes_per_token) : 0;
+  }
   const std::string mt = model_type(eng->file());
   const std::string kset = pocketops::kernels::active_kernels().name;
   if (json) {
@@ -191,7 +206,12 @@ int run_bench(int argc, char** argv) {
     j["load_s"] = eng->load_seconds();
     j["ctx"] = ctx;
     j["kv_cache_mib"] = st.kv_bytes() / 1048576.0;
-    j["peak_rss_mb"] = pocketops::cli::peak_rss_mb();
+    j["peak_rss_mb"] = rss_mb;
+    if (read_gbs > 0) {
+      j["read_gbs"] = read_gbs;
+      j["roofline_tps"] = roofline_tps;
+      j["tg_roofline_frac"] = stg.mean / roofline_tps;
+    }
     std::printf("%s\n", j.dump().c_str());
   } else {
     std::printf("model        %s (%s, %.1f MiB)\n", path.c_str(), mt.c_str(), eng->file().file_size() / 1048576.0);
@@ -199,11 +219,14 @@ int run_bench(int argc, char** argv) {
     std::printf("load         %.3f s\n", eng->load_seconds());
     if (p > 0) std::printf("pp%-4d       %8.2f ± %.2f tok/s\n", p, spp.mean, spp.sd);
     if (n > 0) std::printf("tg%-4d       %8.2f ± %.2f tok/s\n", n, stg.mean, stg.sd);
+    if (read_gbs > 0)
+      std::printf("bandwidth    %.1f GB/s read (probe after tg) -> decode roofline %.1f tok/s, tg at %.0f%%\n", read_gbs,
+                  roofline_tps, 100 * stg.mean / roofline_tps);
     if (draft_batch > 0) std::printf("verify %-2d    %.2fx the cost of one decode step\n", draft_batch, verify_ratio);
     if (spec > 0)
       std::printf("speculation  %.2f tok/s plain -> %.2f tok/s with drafts (%.2f tokens per step, %.0f%% of drafts accepted)\n",
                   spec_plain_tps, spec_tps, spec_per_step, 100 * spec_accept);
-    std::printf("peak RSS     %.1f MB (KV cache %.1f MiB at ctx %lld)\n", pocketops::cli::peak_rss_mb(),
+    std::printf("peak RSS     %.1f MB (KV cache %.1f MiB at ctx %lld)\n", rss_mb,
                 st.kv_bytes() / 1048576.0, static_cast<long long>(ctx));
   }
   return 0;

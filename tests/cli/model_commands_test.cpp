@@ -85,6 +85,14 @@ TEST(CliSynth, WritesALoadableModelWithTheReferenceMix) {
     EXPECT_TRUE(j.contains(k)) << k;
   EXPECT_GT(j["pp_tps"].get<double>(), 0);
   EXPECT_GT(j["tg_tps"].get<double>(), 0);
+  // decode roofline from the read-bandwidth probe
+  ASSERT_TRUE(j.contains("read_gbs"));
+  EXPECT_GT(j["read_gbs"].get<double>(), 0);
+  EXPECT_GT(j["roofline_tps"].get<double>(), 0);
+  EXPECT_DOUBLE_EQ(j["tg_roofline_frac"].get<double>(), j["tg_tps"].get<double>() / j["roofline_tps"].get<double>());
+  auto nobw = cli("bench -m " + out + " -p 0 -n 2 -r 1 --no-bandwidth --json", false);
+  ASSERT_EQ(nobw.rc, 0) << nobw.out;
+  EXPECT_FALSE(nlohmann::json::parse(nobw.out).contains("read_gbs"));
   auto bad = cli("synth --shape huge --type q4_0 -o " + out);
   EXPECT_EQ(bad.rc, 1);
   EXPECT_NE(bad.out.find("unknown shape"), std::string::npos);

@@ -27,7 +27,12 @@ using gguf::TensorType;
 //                  with activations 4j..4j+3, high nibbles with 16+4j..16+4j+3.
 //   Q8_0 (kZ = 8): zmm j, dword r = (qs[4j..4j+3] of row r) ^ 0x80 (unsigned).
 constexpr int kGroupRows = 16;
-constexpr int kPrefetchPairs = 4;
+// Software prefetch distance in block pairs: single-token decode measured
+// best at 4; multi-token tiles (verification) at 8 (more compute per line).
+template <int T>
+constexpr int prefetch_pairs() {
+  return T == 1 ? 4 : 8;
+}
 
 template <int kZ>
 constexpr size_t pair_bytes() {
@@ -109,13 +114,13 @@ inline void tile(const uint8_t* pw, int64_t nb, const uint8_t* a, size_t a_strid
     const uint8_t* pair = pw + (b >> 1) * pair_bytes<kZ>();
     const uint8_t* wp = pair + (b & 1) * kZ * 64;
     if (stream) {
-      // First pass over this group: software prefetch kPrefetchPairs ahead,
+      // First pass over this group: software prefetch prefetch_pairs<T>() ahead,
       // spread evenly (one block's lines per block; a burst of a whole pair
       // measured slower), later token tiles hit the cache.
-      const char* pf = reinterpret_cast<const char*>(wp) + kPrefetchPairs * pair_bytes<kZ>();
+      const char* pf = reinterpret_cast<const char*>(wp) + prefetch_pairs<T>() * pair_bytes<kZ>();
 #pragma GCC unroll 8
       for (int o = 0; o < kZ; ++o) _mm_prefetch(pf + 64 * o, _MM_HINT_T0);
-      if (b & 1) _mm_prefetch(reinterpret_cast<const char*>(pair) + kPrefetchPairs * pair_bytes<kZ>() + 2 * kZ * 64, _MM_HINT_T0);
+      if (b & 1) _mm_prefetch(reinterpret_cast<const char*>(pair) + prefetch_pairs<T>() * pair_bytes<kZ>() + 2 * kZ * 64, _MM_HINT_T0);
     }
     __m512i wv[8];
     if (kZ == 4) {
