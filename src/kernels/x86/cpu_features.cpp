@@ -1,6 +1,8 @@
 // Baseline-compiled CPU feature checks and the avx2_kernels()/avx512_kernels()
 // hooks: SIMD code runs only after __builtin_cpu_supports says it may.
 
+#include <cpuid.h>
+
 #include "kernels/dispatch.h"
 #include "kernels/x86/x86_sets.h"
 
@@ -8,9 +10,15 @@ namespace pocketops::kernels {
 
 namespace {
 
+// F16C from CPUID leaf 1 (clang's __builtin_cpu_supports has no "f16c").
+bool has_f16c() {
+  unsigned a = 0, b = 0, c = 0, d = 0;
+  return __get_cpuid(1, &a, &b, &c, &d) && (c & bit_F16C) != 0;
+}
+
 bool has_avx2() {
   __builtin_cpu_init();
-  return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") && __builtin_cpu_supports("f16c") &&
+  return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") && has_f16c() &&
          __builtin_cpu_supports("bmi2");
 }
 
