@@ -17,6 +17,8 @@
 namespace pocketops::kernels::x86 {
 namespace {
 
+#include "kernels/x86/token_tiles.inc"
+
 using gguf::TensorType;
 
 // Packed layout (see docs/kernels.md "Packed weights"): rows in groups of 16
@@ -212,23 +214,9 @@ void packed_gemm(int64_t n, const uint8_t* packed, int64_t r0, int64_t n_rows, c
     const uint8_t* pw = packed + ((r0 + g0) / kGroupRows) * group_bytes;
     const int64_t nr = n_rows - g0 < kGroupRows ? n_rows - g0 : kGroupRows;
     float* yg = y + g0;
-    int64_t t = 0;
-    for (; t + 8 <= n_tok; t += 8)
-      tile<kZ, 8>(pw, nb, a + t * a_stride, a_stride, ai + t * nb, nb, yg + t * ldy, ldy, nr, t == 0);
-    const int64_t rest = n_tok - t;
-    const uint8_t* at = a + t * a_stride;
-    const ActInfo* it = ai + t * nb;
-    float* yt = yg + t * ldy;
-    switch (rest) {
-      case 7: tile<kZ, 7>(pw, nb, at, a_stride, it, nb, yt, ldy, nr, t == 0); break;
-      case 6: tile<kZ, 6>(pw, nb, at, a_stride, it, nb, yt, ldy, nr, t == 0); break;
-      case 5: tile<kZ, 5>(pw, nb, at, a_stride, it, nb, yt, ldy, nr, t == 0); break;
-      case 4: tile<kZ, 4>(pw, nb, at, a_stride, it, nb, yt, ldy, nr, t == 0); break;
-      case 3: tile<kZ, 3>(pw, nb, at, a_stride, it, nb, yt, ldy, nr, t == 0); break;
-      case 2: tile<kZ, 2>(pw, nb, at, a_stride, it, nb, yt, ldy, nr, t == 0); break;
-      case 1: tile<kZ, 1>(pw, nb, at, a_stride, it, nb, yt, ldy, nr, t == 0); break;
-      default: break;
-    }
+    for_token_tiles(n_tok, [&]<int T>(int64_t t) {
+      tile<kZ, T>(pw, nb, a + t * a_stride, a_stride, ai + t * nb, nb, yg + t * ldy, ldy, nr, t == 0);
+    });
   }
 }
 

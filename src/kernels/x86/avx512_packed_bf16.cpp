@@ -16,6 +16,8 @@
 namespace pocketops::kernels::x86 {
 namespace {
 
+#include "kernels/x86/token_tiles.inc"
+
 using gguf::TensorType;
 
 // Layout: rows in groups of 16 (the last padded with zero rows); per group,
@@ -111,21 +113,8 @@ void pg_bf16(int64_t n, const uint8_t* packed, int64_t r0, int64_t n_rows, const
     const uint8_t* pw = packed + ((r0 + g0) / kG) * group_bytes;
     const int64_t nr = n_rows - g0 < kG ? n_rows - g0 : kG;
     float* yg = y + g0;
-    int64_t t = 0;
-    for (; t + 8 <= n_tok; t += 8) tile<8>(pw, np, a + t * as, as, yg + t * ldy, ldy, nr, t == 0);
-    const uint8_t* at = a + t * as;
-    float* yt = yg + t * ldy;
-    const bool s = t == 0;
-    switch (n_tok - t) {
-      case 7: tile<7>(pw, np, at, as, yt, ldy, nr, s); break;
-      case 6: tile<6>(pw, np, at, as, yt, ldy, nr, s); break;
-      case 5: tile<5>(pw, np, at, as, yt, ldy, nr, s); break;
-      case 4: tile<4>(pw, np, at, as, yt, ldy, nr, s); break;
-      case 3: tile<3>(pw, np, at, as, yt, ldy, nr, s); break;
-      case 2: tile<2>(pw, np, at, as, yt, ldy, nr, s); break;
-      case 1: tile<1>(pw, np, at, as, yt, ldy, nr, s); break;
-      default: break;
-    }
+    for_token_tiles(n_tok,
+                    [&]<int T>(int64_t t) { tile<T>(pw, np, a + t * as, as, yg + t * ldy, ldy, nr, t == 0); });
   }
 }
 

@@ -17,6 +17,8 @@
 namespace pocketops::kernels::x86 {
 namespace {
 
+#include "kernels/x86/token_tiles.inc"
+
 using gguf::TensorType;
 
 // Layout per 16-row group and 256-element super-block (docs/kernels.md):
@@ -178,7 +180,6 @@ inline uint32_t ld32(const void* p) {
 inline __m512i bc(const int8_t* p) { return _mm512_set1_epi32(static_cast<int>(ld32(p))); }
 inline __m512i ld(const uint8_t* p) { return _mm512_load_si512(p); }
 
-constexpr bool kPrefetchK = true;
 inline void prefetch_lines(const uint8_t* p, int n) {
   for (int i = 0; i < n; ++i) _mm_prefetch(reinterpret_cast<const char*>(p) + 64 * i, _MM_HINT_T0);
 }
@@ -195,7 +196,7 @@ inline void tile_q4k(const uint8_t* pw, int64_t nsb, const uint8_t* a, size_t as
     // Software prefetch only for multi-token tiles on their first pass over
     // the group (single-token decode: the hardware prefetcher measured faster;
     // 4-8 tokens: compute between loads is long enough that loads stall).
-    const bool pf = kPrefetchK && T >= 4 && stream;
+    const bool pf = T >= 4 && stream;
     __m512i is[T];
 #pragma GCC unroll 8
     for (int t = 0; t < T; ++t) is[t] = _mm512_setzero_si512();
@@ -254,7 +255,7 @@ inline void tile_q6k(const uint8_t* pw, int64_t nsb, const uint8_t* a, size_t as
   const __m512i m4 = _mm512_set1_epi8(0x0F), m30 = _mm512_set1_epi8(0x30);
   for (int64_t sb = 0; sb < nsb; ++sb) {
     const uint8_t* o = pw + sb * kQ6KBytes;
-    const bool pf = kPrefetchK && T >= 4 && stream;  // see tile_q4k
+    const bool pf = T >= 4 && stream;  // see tile_q4k
     __m512i is[T];
 #pragma GCC unroll 8
     for (int t = 0; t < T; ++t) is[t] = _mm512_setzero_si512();
@@ -318,22 +319,9 @@ void gemm_k(int64_t n, const uint8_t* packed, int64_t r0, int64_t n_rows, const 
     const uint8_t* pw = packed + ((r0 + g0) / kG) * group_bytes;
     const int64_t nr = n_rows - g0 < kG ? n_rows - g0 : kG;
     float* yg = y + g0;
-    int64_t t = 0;
-    for (; t + 8 <= n_tok; t += 8)
-      tile<kQ6, 8>(pw, nsb, a + t * as, as, ai + t * nsb, nsb, yg + t * ldy, ldy, nr, t == 0);
-    const uint8_t* at = a + t * as;
-    const KAct* it = ai + t * nsb;
-    float* yt = yg + t * ldy;
-    switch (n_tok - t) {
-      case 7: tile<kQ6, 7>(pw, nsb, at, as, it, nsb, yt, ldy, nr, t == 0); break;
-      case 6: tile<kQ6, 6>(pw, nsb, at, as, it, nsb, yt, ldy, nr, t == 0); break;
-      case 5: tile<kQ6, 5>(pw, nsb, at, as, it, nsb, yt, ldy, nr, t == 0); break;
-      case 4: tile<kQ6, 4>(pw, nsb, at, as, it, nsb, yt, ldy, nr, t == 0); break;
-      case 3: tile<kQ6, 3>(pw, nsb, at, as, it, nsb, yt, ldy, nr, t == 0); break;
-      case 2: tile<kQ6, 2>(pw, nsb, at, as, it, nsb, yt, ldy, nr, t == 0); break;
-      case 1: tile<kQ6, 1>(pw, nsb, at, as, it, nsb, yt, ldy, nr, t == 0); break;
-      default: break;
-    }
+    for_token_tiles(n_tok, [&]<int T>(int64_t t) {
+      tile<kQ6, T>(pw, nsb, a + t * as, as, ai + t * nsb, nsb, yg + t * ldy, ldy, nr, t == 0);
+    });
   }
 }
 
