@@ -9,6 +9,7 @@
 #include <tuple>
 #include <vector>
 
+#include "kernels/bandwidth.h"
 #include "kernels/dispatch.h"
 #include "kernels/matmul.h"
 #include "kernels/quantize.h"
@@ -65,7 +66,68 @@ void run(benchmark::State& state, TensorType t, const std::string& set, int64_t 
   state.counters["GMAC/s"] = benchmark::Counter(iters * rows * cols * n_tok / 1e9, benchmark::Counter::kIsRate);
 }
 
+// Decode out of cache: one packed matrix copied until the copies
+// total ~256 MiB, multiplied in turn (as a forward pass streams its layers),
+// so GB/s is DRAM streaming, comparable with read_probe below.
+void stream(benchmark::State& state, TensorType t, int64_t rows, int64_t cols, int64_t n_tok) {
+  const kernels::KernelSet& ks = kernels::active_kernels();
+  const auto& w = weights(t, rows, cols);
+  kernels::Matrix m{t, rows, cols, w.data(), gguf::row_bytes(t, cols)};
+  std::shared_ptr<const uint8_t> first = kernels::pack_matrix_with(ks, m);
+  const size_t bytes = first ? ks.pack[static_cast<int>(t)](rows, cols, w.data(), m.row_stride, nullptr) : w.size();
+  const int copies = static_cast<int>(std::max<size_t>(2, (size_t(256) << 20) / bytes));
+  std::vector<std::vector<uint8_t>> bufs(copies);
+  std::vector<kernels::Matrix> ms(copies, m);
+  const uint8_t* src = first ? first.get() : w.data();
+  for (int i = 0; i < copies; ++i) {
+    bufs[i].resize(bytes + 64);  // packed kernels want 64-byte alignment
+    uint8_t* al = reinterpret_cast<uint8_t*>((reinterpret_cast<uintptr_t>(bufs[i].data()) + 63) & ~uintptr_t(63));
+    std::copy(src, src + bytes, al);
+    // Make every copy's pages distinct: identical copies measured well above
+    // DRAM bandwidth on a VM here (pages deduplicated by the host, most
+    // likely). The timing does not depend on the values.
+    for (size_t o = 0; o < bytes; o += 64) al[o] ^= static_cast<uint8_t>(i * 37 + (o >> 12) + 1);
+    (first ? ms[i].packed : ms[i].data) = al;
+  }
+  std::vector<float> x(n_tok * cols), y(n_tok * rows);
+  std::mt19937 rng(2);
+  std::normal_distribution<float> nd(0.f, 1.f);
+  for (auto& v : x) v = nd(rng);
+  int i = 0;
+  for (auto _ : state) {
+    kernels::matmul_with(ks, ms[i], x.data(), cols, n_tok, y.data(), rows, pool());
+    i = (i + 1) % copies;
+    benchmark::DoNotOptimize(y.data());
+    benchmark::ClobberMemory();
+  }
+  state.counters["GB/s"] = benchmark::Counter(static_cast<double>(state.iterations()) * bytes / 1e9,
+                                              benchmark::Counter::kIsRate);
+}
+
+void read_probe(benchmark::State& state) {
+  double gbs = 0;
+  for (auto _ : state) gbs = kernels::read_bandwidth_gbs(pool(), size_t(256) << 20, 3);
+  state.counters["GB/s"] = gbs;
+}
+
 void register_all() {
+  benchmark::RegisterBenchmark("stream/read_probe", read_probe)->Unit(benchmark::kMillisecond)->Iterations(3);
+  for (TensorType t : {TensorType::Q4_0, TensorType::Q8_0, TensorType::Q4_K, TensorType::Q6_K, TensorType::BF16})
+    for (int64_t n_tok : {1, 8}) {
+      const std::string name = "stream_8192x2048/" + gguf::type_name(t) + "/tok" + std::to_string(n_tok);
+      benchmark::RegisterBenchmark(name.c_str(), [=](benchmark::State& st) { stream(st, t, 8192, 2048, n_tok); })
+          ->Unit(benchmark::kMicrosecond)
+          ->UseRealTime()
+          ->MinTime(1.0);
+    }
+  // the smaller decode shapes of the 1.2B model (out_proj; ffn_down)
+  for (auto [rows, cols] : {std::pair<int64_t, int64_t>{2048, 2048}, {2048, 8192}}) {
+    const std::string name = "stream_" + std::to_string(rows) + "x" + std::to_string(cols) + "/Q4_0/tok1";
+    benchmark::RegisterBenchmark(name.c_str(), [=](benchmark::State& st) { stream(st, TensorType::Q4_0, rows, cols, 1); })
+        ->Unit(benchmark::kMicrosecond)
+        ->UseRealTime()
+        ->MinTime(1.0);
+  }
   const TensorType types[] = {TensorType::Q4_0, TensorType::Q8_0, TensorType::Q4_K, TensorType::Q6_K,
                               TensorType::Q5_K, TensorType::F16,  TensorType::BF16, TensorType::Q4_1,
                               TensorType::Q5_0, TensorType::Q5_1, TensorType::F32};

@@ -84,6 +84,10 @@ inline void tile(const uint8_t* pw, int64_t np, const uint8_t* a, size_t as, flo
       const char* pf = reinterpret_cast<const char*>(pw) + (p + 32) * 64;
 #pragma GCC unroll 4
       for (int i = 0; i < 4; ++i) _mm_prefetch(pf + 64 * i, _MM_HINT_T0);
+      if (T == 1) {  // decode: also into L2 further ahead (measured ~7% faster)
+#pragma GCC unroll 4
+        for (int i = 0; i < 4; ++i) _mm_prefetch(pf + 96 * 64 + 64 * i, _MM_HINT_T1);
+      }
     }
 #pragma GCC unroll 4
     for (int k = 0; k < 4; ++k) {
