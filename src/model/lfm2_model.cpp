@@ -184,14 +184,14 @@ void Lfm2Model::forward_chunk(Lfm2State& st, const int32_t* tokens, int64_t n, c
           mix[t * d + c] = c_gate[c] * acc;
         }
       });
-      // New state = last L-1 rows of [state; bx].
-      std::vector<float> ns((L - 1) * d);
+      // New state = last L-1 rows of [state; bx], updated in place: row r
+      // comes from a later row (r + n) of the old state or from bx, so going
+      // upwards never reads a row that was already overwritten.
       for (int64_t r = 0; r < L - 1; ++r) {
         const int64_t src = n - (L - 1) + r;
         const float* from = src >= 0 ? bx + src * d : state.data() + (L - 1 + src) * d;
-        std::copy(from, from + d, ns.begin() + r * d);
+        std::copy(from, from + d, state.begin() + r * d);
       }
-      state.swap(ns);
       float* o = scratch(bb, n * d);
       kernels::matmul(lw.out_proj, mix, d, n, o, d, pool);
       residual_then_norm(o, lw.ffn_norm);
