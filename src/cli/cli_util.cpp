@@ -87,4 +87,11 @@ double status_kb(const char* key) {
 double peak_rss_mb() { return status_kb("VmHWM:") / 1024.0; }
 double current_rss_mb() { return status_kb("VmRSS:") / 1024.0; }
 
+bool reset_peak_rss() {
+  std::ofstream out("/proc/self/clear_refs");
+  out << "5";
+  out.flush();
+  return static_cast<bool>(out);
+}
+
 }  // namespace pocketops::cli

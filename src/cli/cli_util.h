@@ -21,5 +21,8 @@ std::string join_ids(const std::vector<int32_t>& ids);
 double peak_rss_mb();
 // Current resident set size in MiB (VmRSS).
 double current_rss_mb();
+// Resets the peak (VmHWM) to the current RSS (Linux: /proc/self/clear_refs);
+// false when the system does not allow it.
+bool reset_peak_rss();
 
 }  // namespace pocketops::cli
