@@ -34,16 +34,21 @@ void check_packed(TensorType t, int64_t rows, int64_t cols, int64_t n_tok, int t
   std::mt19937 rng(seed);
   std::vector<uint8_t> wq;
   if (raw) {
-    // random bytes with sane fp16 scales at the start of every 2+qs block
+    // random bytes with sane fp16 scales in every block (d; K-quants: d and
+    // dmin first, Q6_K's d last)
     const size_t bs = gguf::type_info(t).type_size;
+    std::vector<size_t> fp16_at = {0};
+    if (t == TensorType::Q4_K || t == TensorType::Q5_K) fp16_at = {0, 2};
+    if (t == TensorType::Q6_K) fp16_at = {bs - 2};
     wq.resize(gguf::row_bytes(t, cols) * rows);
     std::uniform_int_distribution<int> byte(0, 255);
     for (auto& b : wq) b = static_cast<uint8_t>(byte(rng));
     std::uniform_real_distribution<float> sc(-0.05f, 0.05f);
-    for (size_t off = 0; off < wq.size(); off += bs) {
-      const uint16_t h = fp32_to_fp16(sc(rng));
-      std::memcpy(&wq[off], &h, 2);
-    }
+    for (size_t off = 0; off < wq.size(); off += bs)
+      for (size_t f : fp16_at) {
+        const uint16_t h = fp32_to_fp16(sc(rng));
+        std::memcpy(&wq[off + f], &h, 2);
+      }
   } else {
     auto wf = randn(rows * cols, 1.f, rng);
     wq = quantize_matrix(t, wf.data(), rows, cols);
@@ -165,11 +170,19 @@ TEST_P(PackedK, LargeShapesAndThreads) {
   check_packed(t, 64, 8192, 4, 3, false, 20);
 }
 
+// Random bytes reach every 4/5/6-bit value, scale and min (and the extremes
+// of the int32 sums) that quantizing a Gaussian matrix does not.
+TEST_P(PackedK, RawRandomBlocks) {
+  const TensorType t = GetParam();
+  check_packed(t, 33, 512, 1, 2, true, 21);
+  check_packed(t, 33, 512, 11, 2, true, 22);
+}
+
 // matrix_row on a packed matrix (tied embedding lookups) equals the scalar
 // dequantize_row of the original bit for bit.
 TEST(PackedK, PackedRowEqualsDequantizedRow) {
   std::mt19937 rng(77);
-  for (TensorType t : {TensorType::Q6_K, TensorType::Q4_K, TensorType::Q4_0, TensorType::BF16}) {
+  for (TensorType t : {TensorType::Q6_K, TensorType::Q4_K, TensorType::Q5_K, TensorType::Q4_0, TensorType::BF16}) {
     const int64_t rows = 37, cols = 512;
     auto wf = randn(rows * cols, 1.f, rng);
     auto wq = quantize_matrix(t, wf.data(), rows, cols);
@@ -207,7 +220,7 @@ TEST(PackedK, NonMultipleOf256IsLeftUnpacked) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(Types, PackedK, ::testing::Values(TensorType::Q4_K, TensorType::Q6_K),
+INSTANTIATE_TEST_SUITE_P(Types, PackedK, ::testing::Values(TensorType::Q4_K, TensorType::Q5_K, TensorType::Q6_K),
                          [](const auto& info) { return gguf::type_name(info.param); });
 
 INSTANTIATE_TEST_SUITE_P(Types, Packed, ::testing::Values(TensorType::Q4_0, TensorType::Q8_0, TensorType::BF16),

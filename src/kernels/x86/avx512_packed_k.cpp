@@ -1,4 +1,4 @@
-// AVX-512 VNNI kernels over Q4_K / Q6_K weights repacked at load into 16-row
+// AVX-512 VNNI kernels over Q4_K / Q5_K / Q6_K weights repacked at load into 16-row
 // interleaved super-blocks (same idea as avx512_packed.cpp): one zmm holds 4
 // consecutive k-values of 16 rows; per-sub-block scales applied in int32.
 #if defined(__x86_64__)
@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
+#include <type_traits>
 
 #include "kernels/dispatch.h"
 #include "kernels/quant_blocks.h"
@@ -25,12 +26,14 @@ using gguf::TensorType;
 // Q4_K (2368 bytes): 4 x 8 zmm nibbles (pair c: low = sub-block 2c, high =
 //   2c+1, zmm i = k-values 4i..4i+3), 8 x 16 bytes scales (sub-block, row),
 //   4 x 32 bytes mins (pair p: row r -> m[2p], m[2p+1]), 16 fp16 d, 16 fp16 dmin.
+// Q5_K (2880 bytes): the Q4_K layout, then 8 zmm of high bits (zmm i, dword
+//   r = qh[4i..4i+3] of row r; bit j of a byte = 5th bit in sub-block j).
 // Q6_K (3392 bytes): 4 steps s of 12 zmm: zmm i (0..3) low nibble = sub s,
 //   high = sub s+4; zmm 4+i: subs s+8 / s+12; zmm 8+i: 2-bit high parts,
 //   bits 2u..2u+1 = sub s+4u; then 16 x 16 bytes int8 scales (sub-block, row),
 //   16 fp16 d, 32 bytes padding.
 constexpr int kG = 16;
-constexpr size_t kQ4KBytes = 2368, kQ6KBytes = 3392;
+constexpr size_t kQ4KBytes = 2368, kQ5KBytes = 2880, kQ6KBytes = 3392;
 
 void scale_min_k4(int j, const uint8_t* q, uint8_t* sc, uint8_t* m) {
   if (j < 4) {
@@ -42,19 +45,24 @@ void scale_min_k4(int j, const uint8_t* q, uint8_t* sc, uint8_t* m) {
   }
 }
 
-size_t pack_q4_k(int64_t rows, int64_t cols, const uint8_t* w, size_t ws, uint8_t* dst) {
+template <bool kQ5>
+size_t pack_q45_k(int64_t rows, int64_t cols, const uint8_t* w, size_t ws, uint8_t* dst) {
+  using Block = std::conditional_t<kQ5, BlockQ5_K, BlockQ4_K>;
+  constexpr size_t kBytes = kQ5 ? kQ5KBytes : kQ4KBytes;
   if (cols % QK_K != 0 || rows <= 0) return 0;
   const int64_t nsb = cols / QK_K, ng = (rows + kG - 1) / kG;
-  const size_t total = static_cast<size_t>(ng * nsb) * kQ4KBytes;
+  const size_t total = static_cast<size_t>(ng * nsb) * kBytes;
   if (!dst) return total;
   std::memset(dst, 0, total);
   for (int64_t g = 0; g < ng; ++g)
     for (int64_t sb = 0; sb < nsb; ++sb) {
-      uint8_t* o = dst + static_cast<size_t>(g * nsb + sb) * kQ4KBytes;
+      uint8_t* o = dst + static_cast<size_t>(g * nsb + sb) * kBytes;
       for (int r = 0; r < kG; ++r) {
         const int64_t row = g * kG + r;
         if (row >= rows) continue;  // zero scales/mins/d: contributes 0
-        const BlockQ4_K* b = reinterpret_cast<const BlockQ4_K*>(w + row * ws) + sb;
+        const Block* b = reinterpret_cast<const Block*>(w + row * ws) + sb;
+        if constexpr (kQ5)
+          for (int i = 0; i < 8; ++i) std::memcpy(o + kQ4KBytes + i * 64 + 4 * r, b->qh + 4 * i, 4);
         for (int c = 0; c < 4; ++c)
           for (int i = 0; i < 8; ++i) std::memcpy(o + (c * 8 + i) * 64 + 4 * r, b->qs + 32 * c + 4 * i, 4);
         for (int j = 0; j < 8; ++j) {
@@ -185,15 +193,18 @@ inline void prefetch_lines(const uint8_t* p, int n) {
   for (int i = 0; i < n; ++i) _mm_prefetch(reinterpret_cast<const char*>(p) + 64 * i, kHint);
 }
 
-template <int T>
-inline void tile_q4k(const uint8_t* pw, int64_t nsb, const uint8_t* a, size_t as, const KAct* ai, int64_t nsb_ai,
-                     float* y, int64_t ldy, int64_t n_rows, bool stream) {
+// Q4_K and Q5_K (kQ5: a fifth bit per weight from the high-bit planes).
+template <bool kQ5, int T>
+inline void tile_q45k(const uint8_t* pw, int64_t nsb, const uint8_t* a, size_t as, const KAct* ai, int64_t nsb_ai,
+                      float* y, int64_t ldy, int64_t n_rows, bool stream) {
+  constexpr size_t kBytes = kQ5 ? kQ5KBytes : kQ4KBytes;
+  constexpr int kLines = static_cast<int>(kBytes / 64), kPer = (kLines + 7) / 8;  // prefetch: lines per sub-block
   __m512 acc[T];
 #pragma GCC unroll 8
   for (int t = 0; t < T; ++t) acc[t] = _mm512_setzero_ps();
-  const __m512i m4 = _mm512_set1_epi8(0x0F);
+  const __m512i m4 = _mm512_set1_epi8(0x0F), m10 = _mm512_set1_epi8(0x10);
   for (int64_t sb = 0; sb < nsb; ++sb) {
-    const uint8_t* o = pw + sb * kQ4KBytes;
+    const uint8_t* o = pw + sb * kBytes;
     // Software prefetch on the first pass over the group: into L1 two
     // superblocks ahead, and for single-token decode also into L2 four ahead
     // (decode of a Q4_K_M file ~2x faster than with the hardware prefetcher
@@ -203,14 +214,22 @@ inline void tile_q4k(const uint8_t* pw, int64_t nsb, const uint8_t* a, size_t as
 #pragma GCC unroll 8
     for (int t = 0; t < T; ++t) is[t] = _mm512_setzero_si512();
     for (int j = 0; j < 8; ++j) {
-      if (pf) prefetch_lines(o + 2 * kQ4KBytes + j * 5 * 64, j == 7 ? 2 : 5);
-      if (T == 1 && stream) prefetch_lines<_MM_HINT_T1>(o + 4 * kQ4KBytes + j * 5 * 64, j == 7 ? 2 : 5);
+      const int nl = kLines - j * kPer < kPer ? kLines - j * kPer : kPer;
+      if (pf) prefetch_lines(o + 2 * kBytes + j * kPer * 64, nl);
+      if (T == 1 && stream) prefetch_lines<_MM_HINT_T1>(o + 4 * kBytes + j * kPer * 64, nl);
       const uint8_t* nz = o + (j >> 1) * 512;
       __m512i wv[8];
 #pragma GCC unroll 8
       for (int i = 0; i < 8; ++i) {
         const __m512i v = ld(nz + 64 * i);
         wv[i] = (j & 1) ? _mm512_and_si512(_mm512_srli_epi16(v, 4), m4) : _mm512_and_si512(v, m4);
+        if constexpr (kQ5) {
+          // bit j of each high-bit byte -> bit 4 (16-bit shifts: the bits that
+          // cross into the neighbouring byte never land on its bit 4)
+          const __m512i h = ld(o + kQ4KBytes + 64 * i);
+          const __m512i hs = j < 4 ? _mm512_slli_epi16(h, 4 - j) : _mm512_srli_epi16(h, j - 4);
+          wv[i] = _mm512_ternarylogic_epi32(wv[i], hs, m10, 0xF8);  // wv | (hs & 0x10)
+        }
       }
       const __m512i sc = _mm512_cvtepu8_epi32(_mm_load_si128(reinterpret_cast<const __m128i*>(o + 2048 + 16 * j)));
 #pragma GCC unroll 8
@@ -307,36 +326,49 @@ inline void tile_q6k(const uint8_t* pw, int64_t nsb, const uint8_t* a, size_t as
   for (int t = 0; t < T; ++t) _mm512_mask_storeu_ps(y + t * ldy, m, acc[t]);
 }
 
-template <bool kQ6, int T>
+enum class KType { Q4, Q5, Q6 };
+
+template <KType K, int T>
 inline void tile(const uint8_t* pw, int64_t nsb, const uint8_t* a, size_t as, const KAct* ai, int64_t nsb_ai, float* y,
                  int64_t ldy, int64_t nr, bool stream) {
-  if (kQ6) tile_q6k<T>(pw, nsb, a, as, ai, nsb_ai, y, ldy, nr, stream);
-  else tile_q4k<T>(pw, nsb, a, as, ai, nsb_ai, y, ldy, nr, stream);
+  if constexpr (K == KType::Q6) tile_q6k<T>(pw, nsb, a, as, ai, nsb_ai, y, ldy, nr, stream);
+  else tile_q45k<K == KType::Q5, T>(pw, nsb, a, as, ai, nsb_ai, y, ldy, nr, stream);
 }
 
-template <bool kQ6>
+template <KType K>
 void gemm_k(int64_t n, const uint8_t* packed, int64_t r0, int64_t n_rows, const uint8_t* a, size_t as,
             const void* prep, int64_t n_tok, float* y, int64_t ldy) {
   const int64_t nsb = n / QK_K;
   const KAct* ai = static_cast<const KAct*>(prep);
-  const size_t group_bytes = static_cast<size_t>(nsb) * (kQ6 ? kQ6KBytes : kQ4KBytes);
+  const size_t group_bytes =
+      static_cast<size_t>(nsb) * (K == KType::Q6 ? kQ6KBytes : K == KType::Q5 ? kQ5KBytes : kQ4KBytes);
   for (int64_t g0 = 0; g0 < n_rows; g0 += kG) {
     const uint8_t* pw = packed + ((r0 + g0) / kG) * group_bytes;
     const int64_t nr = n_rows - g0 < kG ? n_rows - g0 : kG;
     float* yg = y + g0;
     for_token_tiles(n_tok, [&]<int T>(int64_t t) {
-      tile<kQ6, T>(pw, nsb, a + t * as, as, ai + t * nsb, nsb, yg + t * ldy, ldy, nr, t == 0);
+      tile<K, T>(pw, nsb, a + t * as, as, ai + t * nsb, nsb, yg + t * ldy, ldy, nr, t == 0);
     });
   }
 }
 
 void pg_q4_k(int64_t n, const uint8_t* p, int64_t r0, int64_t nr, const uint8_t* a, size_t as, const void* prep,
              int64_t nt, float* y, int64_t ldy) {
-  gemm_k<false>(n, p, r0, nr, a, as, prep, nt, y, ldy);
+  gemm_k<KType::Q4>(n, p, r0, nr, a, as, prep, nt, y, ldy);
+}
+void pg_q5_k(int64_t n, const uint8_t* p, int64_t r0, int64_t nr, const uint8_t* a, size_t as, const void* prep,
+             int64_t nt, float* y, int64_t ldy) {
+  gemm_k<KType::Q5>(n, p, r0, nr, a, as, prep, nt, y, ldy);
 }
 void pg_q6_k(int64_t n, const uint8_t* p, int64_t r0, int64_t nr, const uint8_t* a, size_t as, const void* prep,
              int64_t nt, float* y, int64_t ldy) {
-  gemm_k<true>(n, p, r0, nr, a, as, prep, nt, y, ldy);
+  gemm_k<KType::Q6>(n, p, r0, nr, a, as, prep, nt, y, ldy);
+}
+size_t pack_q4_k(int64_t rows, int64_t cols, const uint8_t* w, size_t ws, uint8_t* dst) {
+  return pack_q45_k<false>(rows, cols, w, ws, dst);
+}
+size_t pack_q5_k(int64_t rows, int64_t cols, const uint8_t* w, size_t ws, uint8_t* dst) {
+  return pack_q45_k<true>(rows, cols, w, ws, dst);
 }
 size_t pp_q4_k(int64_t n, const uint8_t* a, size_t as, int64_t nt, void* out) { return prep_k<false>(n, a, as, nt, out); }
 size_t pp_q6_k(int64_t n, const uint8_t* a, size_t as, int64_t nt, void* out) { return prep_k<true>(n, a, as, nt, out); }
@@ -348,6 +380,10 @@ void fill_avx512_packed_k(KernelSet& k) {
   k.pack[q4] = pack_q4_k;
   k.packed_gemm[q4] = pg_q4_k;
   k.packed_prep[q4] = pp_q4_k;
+  const int q5 = static_cast<int>(TensorType::Q5_K);  // same activations and mins as Q4_K
+  k.pack[q5] = pack_q5_k;
+  k.packed_gemm[q5] = pg_q5_k;
+  k.packed_prep[q5] = pp_q4_k;
   k.pack[q6] = pack_q6_k;
   k.packed_gemm[q6] = pg_q6_k;
   k.packed_prep[q6] = pp_q6_k;
