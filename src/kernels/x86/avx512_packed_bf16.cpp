@@ -25,6 +25,50 @@ using gguf::TensorType;
 constexpr int kG = 16;
 constexpr int64_t kColAlign = 8;  // cols multiple of 8: 4 pairs per unrolled step
 
+// out vector k (k = 0..15), dword r = dword k of the 64 bytes at src[r] + off.
+// Reading whole lines matters: rows 4 KiB apart map to one L1 set, and the
+// 4-byte-per-row copy thrashed it (BF16 load 5.4 s -> see docs/kernels.md).
+// Stores are non-temporal when out is 64-aligned (the packed buffer is): the
+// copy was bound by read-for-ownership misses on the fresh destination.
+template <bool kStream>
+inline void put(uint8_t* p, __m512i v) {
+  if constexpr (kStream) _mm512_stream_si512(reinterpret_cast<__m512i*>(p), v);
+  else _mm512_storeu_si512(p, v);
+}
+
+template <bool kStream>
+inline void transpose16(const uint8_t* const* src, int64_t off, uint8_t* out) {
+  __m512i r[16], t[16], u[16];
+#pragma GCC unroll 16
+  for (int i = 0; i < 16; ++i) {
+    _mm_prefetch(reinterpret_cast<const char*>(src[i] + off) + 1024, _MM_HINT_T1);  // 16 streams: help the prefetcher
+    r[i] = _mm512_loadu_si512(src[i] + off);
+  }
+#pragma GCC unroll 8
+  for (int i = 0; i < 8; ++i) {  // per 128-bit lane: (r2i, r2i+1) interleaved
+    t[2 * i] = _mm512_unpacklo_epi32(r[2 * i], r[2 * i + 1]);
+    t[2 * i + 1] = _mm512_unpackhi_epi32(r[2 * i], r[2 * i + 1]);
+  }
+#pragma GCC unroll 4
+  for (int i = 0; i < 4; ++i) {  // u[4i + c], lane L: rows 4i..4i+3 of column 4L + c
+    u[4 * i + 0] = _mm512_unpacklo_epi64(t[4 * i], t[4 * i + 2]);
+    u[4 * i + 1] = _mm512_unpackhi_epi64(t[4 * i], t[4 * i + 2]);
+    u[4 * i + 2] = _mm512_unpacklo_epi64(t[4 * i + 1], t[4 * i + 3]);
+    u[4 * i + 3] = _mm512_unpackhi_epi64(t[4 * i + 1], t[4 * i + 3]);
+  }
+#pragma GCC unroll 4
+  for (int c = 0; c < 4; ++c) {  // column 4L + c = lane L of u[c], u[4 + c], u[8 + c], u[12 + c]
+    const __m512i a = _mm512_shuffle_i32x4(u[c], u[4 + c], _MM_SHUFFLE(2, 0, 2, 0));
+    const __m512i b = _mm512_shuffle_i32x4(u[c], u[4 + c], _MM_SHUFFLE(3, 1, 3, 1));
+    const __m512i a2 = _mm512_shuffle_i32x4(u[8 + c], u[12 + c], _MM_SHUFFLE(2, 0, 2, 0));
+    const __m512i b2 = _mm512_shuffle_i32x4(u[8 + c], u[12 + c], _MM_SHUFFLE(3, 1, 3, 1));
+    put<kStream>(out + (0 + c) * 64, _mm512_shuffle_i32x4(a, a2, _MM_SHUFFLE(2, 0, 2, 0)));
+    put<kStream>(out + (4 + c) * 64, _mm512_shuffle_i32x4(b, b2, _MM_SHUFFLE(2, 0, 2, 0)));
+    put<kStream>(out + (8 + c) * 64, _mm512_shuffle_i32x4(a, a2, _MM_SHUFFLE(3, 1, 3, 1)));
+    put<kStream>(out + (12 + c) * 64, _mm512_shuffle_i32x4(b, b2, _MM_SHUFFLE(3, 1, 3, 1)));
+  }
+}
+
 size_t pack_bf16(int64_t rows, int64_t cols, const uint8_t* w, size_t ws, uint8_t* dst) {
   if (cols % kColAlign != 0 || rows <= 0) return 0;
   const int64_t ng = (rows + kG - 1) / kG, np = cols / 2;
@@ -34,13 +78,21 @@ size_t pack_bf16(int64_t rows, int64_t cols, const uint8_t* w, size_t ws, uint8_
     uint8_t* o = dst + static_cast<size_t>(g) * group_bytes;
     const uint8_t* src[kG];
     for (int r = 0; r < kG; ++r) src[r] = g * kG + r < rows ? w + (g * kG + r) * ws : nullptr;
-    // output order (sequential writes; 16 sequential read streams)
-    for (int64_t p = 0; p < np; ++p, o += 64)
+    int64_t p = 0;
+    if (g * kG + kG <= rows) {  // full group: 16x16 dword transposes (one 64-byte load per row)
+      if ((reinterpret_cast<uintptr_t>(o) & 63) == 0)
+        for (; p + 16 <= np; p += 16) transpose16<true>(src, 4 * p, o + p * 64);
+      else
+        for (; p + 16 <= np; p += 16) transpose16<false>(src, 4 * p, o + p * 64);
+    }
+    // rest in output order (sequential writes; 16 sequential read streams)
+    for (; p < np; ++p)
       for (int r = 0; r < kG; ++r) {
-        if (src[r]) std::memcpy(o + 4 * r, src[r] + 4 * p, 4);
-        else std::memset(o + 4 * r, 0, 4);
+        if (src[r]) std::memcpy(o + p * 64 + 4 * r, src[r] + 4 * p, 4);
+        else std::memset(o + p * 64 + 4 * r, 0, 4);
       }
   }
+  _mm_sfence();  // order the streaming stores before the buffer is published
   return static_cast<size_t>(ng) * group_bytes;
 }
 
