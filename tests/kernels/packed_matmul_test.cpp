@@ -106,6 +106,14 @@ TEST_P(Packed, MatchesScalarForAllTileShapes) {
       check_packed(t, rows, 128, n_tok, 2, false, seed++);
 }
 
+// 16-bit floats pack 16 pairs at a time by transposes; 20 pairs per row
+// leave a remainder for the per-element path in full and partial groups.
+TEST_P(Packed, PairCountNotAMultipleOf16) {
+  const TensorType t = GetParam();
+  if (t != TensorType::BF16 && t != TensorType::F16) GTEST_SKIP() << "block types need 64-column multiples";
+  for (int64_t n_tok : {1, 3, 8}) check_packed(t, 37, 40, n_tok, 2, false, 30 + static_cast<uint32_t>(n_tok));
+}
+
 TEST_P(Packed, LargeShapesAndThreads) {
   const TensorType t = GetParam();
   check_packed(t, 272, 2048, 1, 1, false, 7);
@@ -116,7 +124,8 @@ TEST_P(Packed, LargeShapesAndThreads) {
 
 TEST_P(Packed, RawRandomBlocks) {
   const TensorType t = GetParam();
-  if (t == TensorType::BF16) GTEST_SKIP() << "BF16 has no blocks (random bytes would be NaN/inf weights)";
+  if (t == TensorType::BF16 || t == TensorType::F16)
+    GTEST_SKIP() << "16-bit floats have no blocks (random bytes would be NaN/inf weights)";
   check_packed(t, 33, 256, 1, 2, true, 11);
   check_packed(t, 33, 256, 11, 2, true, 12);
 }
@@ -182,7 +191,8 @@ TEST_P(PackedK, RawRandomBlocks) {
 // dequantize_row of the original bit for bit.
 TEST(PackedK, PackedRowEqualsDequantizedRow) {
   std::mt19937 rng(77);
-  for (TensorType t : {TensorType::Q6_K, TensorType::Q4_K, TensorType::Q5_K, TensorType::Q4_0, TensorType::BF16}) {
+  for (TensorType t :
+       {TensorType::Q6_K, TensorType::Q4_K, TensorType::Q5_K, TensorType::Q4_0, TensorType::BF16, TensorType::F16}) {
     const int64_t rows = 37, cols = 512;
     auto wf = randn(rows * cols, 1.f, rng);
     auto wq = quantize_matrix(t, wf.data(), rows, cols);
@@ -223,7 +233,8 @@ TEST(PackedK, NonMultipleOf256IsLeftUnpacked) {
 INSTANTIATE_TEST_SUITE_P(Types, PackedK, ::testing::Values(TensorType::Q4_K, TensorType::Q5_K, TensorType::Q6_K),
                          [](const auto& info) { return gguf::type_name(info.param); });
 
-INSTANTIATE_TEST_SUITE_P(Types, Packed, ::testing::Values(TensorType::Q4_0, TensorType::Q8_0, TensorType::BF16),
+INSTANTIATE_TEST_SUITE_P(Types, Packed,
+                         ::testing::Values(TensorType::Q4_0, TensorType::Q8_0, TensorType::BF16, TensorType::F16),
                          [](const auto& info) { return gguf::type_name(info.param); });
 
 }  // namespace

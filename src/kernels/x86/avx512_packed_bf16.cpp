@@ -1,7 +1,9 @@
-// AVX-512 BF16 kernel over BF16 weights repacked at load into 16-row
-// interleaved pairs: one zmm holds elements (2p, 2p+1) of 16 rows, so one
-// vdpbf16ps with a broadcast activation pair updates 16 outputs, and one
-// weight load serves up to 8 tokens (prefill, speculative verification).
+// AVX-512 kernels over 16-bit float weights repacked at load into 16-row
+// groups. BF16: one zmm holds elements (2p, 2p+1) of 16 rows, so one
+// vdpbf16ps with a broadcast activation pair updates 16 outputs. F16: the
+// same 64 bytes hold column 2p of the 16 rows, then column 2p+1, converted
+// with vcvtph2ps and used by two FMAs. One weight load serves up to 8 tokens
+// (prefill, speculative verification).
 #if defined(__x86_64__)
 #pragma GCC diagnostic ignored "-Wuninitialized"
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
@@ -21,7 +23,8 @@ namespace {
 using gguf::TensorType;
 
 // Layout: rows in groups of 16 (the last padded with zero rows); per group,
-// cols/2 zmm vectors; vector p, dword r = (w[r][2p], w[r][2p+1]).
+// cols/2 zmm vectors; BF16 vector p, dword r = (w[r][2p], w[r][2p+1]);
+// F16 vector p, half r = w[r][2p], half 16 + r = w[r][2p+1].
 constexpr int kG = 16;
 constexpr int64_t kColAlign = 8;  // cols multiple of 8: 4 pairs per unrolled step
 
@@ -30,13 +33,19 @@ constexpr int64_t kColAlign = 8;  // cols multiple of 8: 4 pairs per unrolled st
 // 4-byte-per-row copy thrashed it (BF16 load 5.4 s -> see docs/kernels.md).
 // Stores are non-temporal when out is 64-aligned (the packed buffer is): the
 // copy was bound by read-for-ownership misses on the fresh destination.
-template <bool kStream>
+// kSplit (F16): halves (c0 r0, c1 r0, c0 r1, ...) -> (c0 r0..r15, c1 r0..r15).
+template <bool kStream, bool kSplit>
 inline void put(uint8_t* p, __m512i v) {
+  if constexpr (kSplit) {
+    const __m512i idx = _mm512_set_epi16(31, 29, 27, 25, 23, 21, 19, 17, 15, 13, 11, 9, 7, 5, 3, 1,  //
+                                         30, 28, 26, 24, 22, 20, 18, 16, 14, 12, 10, 8, 6, 4, 2, 0);
+    v = _mm512_permutexvar_epi16(idx, v);
+  }
   if constexpr (kStream) _mm512_stream_si512(reinterpret_cast<__m512i*>(p), v);
   else _mm512_storeu_si512(p, v);
 }
 
-template <bool kStream>
+template <bool kStream, bool kSplit>
 inline void transpose16(const uint8_t* const* src, int64_t off, uint8_t* out) {
   __m512i r[16], t[16], u[16];
 #pragma GCC unroll 16
@@ -62,14 +71,15 @@ inline void transpose16(const uint8_t* const* src, int64_t off, uint8_t* out) {
     const __m512i b = _mm512_shuffle_i32x4(u[c], u[4 + c], _MM_SHUFFLE(3, 1, 3, 1));
     const __m512i a2 = _mm512_shuffle_i32x4(u[8 + c], u[12 + c], _MM_SHUFFLE(2, 0, 2, 0));
     const __m512i b2 = _mm512_shuffle_i32x4(u[8 + c], u[12 + c], _MM_SHUFFLE(3, 1, 3, 1));
-    put<kStream>(out + (0 + c) * 64, _mm512_shuffle_i32x4(a, a2, _MM_SHUFFLE(2, 0, 2, 0)));
-    put<kStream>(out + (4 + c) * 64, _mm512_shuffle_i32x4(b, b2, _MM_SHUFFLE(2, 0, 2, 0)));
-    put<kStream>(out + (8 + c) * 64, _mm512_shuffle_i32x4(a, a2, _MM_SHUFFLE(3, 1, 3, 1)));
-    put<kStream>(out + (12 + c) * 64, _mm512_shuffle_i32x4(b, b2, _MM_SHUFFLE(3, 1, 3, 1)));
+    put<kStream, kSplit>(out + (0 + c) * 64, _mm512_shuffle_i32x4(a, a2, _MM_SHUFFLE(2, 0, 2, 0)));
+    put<kStream, kSplit>(out + (4 + c) * 64, _mm512_shuffle_i32x4(b, b2, _MM_SHUFFLE(2, 0, 2, 0)));
+    put<kStream, kSplit>(out + (8 + c) * 64, _mm512_shuffle_i32x4(a, a2, _MM_SHUFFLE(3, 1, 3, 1)));
+    put<kStream, kSplit>(out + (12 + c) * 64, _mm512_shuffle_i32x4(b, b2, _MM_SHUFFLE(3, 1, 3, 1)));
   }
 }
 
-size_t pack_bf16(int64_t rows, int64_t cols, const uint8_t* w, size_t ws, uint8_t* dst) {
+template <bool kSplit>
+size_t pack_16bit(int64_t rows, int64_t cols, const uint8_t* w, size_t ws, uint8_t* dst) {
   if (cols % kColAlign != 0 || rows <= 0) return 0;
   const int64_t ng = (rows + kG - 1) / kG, np = cols / 2;
   const size_t group_bytes = static_cast<size_t>(np) * 64;
@@ -81,19 +91,32 @@ size_t pack_bf16(int64_t rows, int64_t cols, const uint8_t* w, size_t ws, uint8_
     int64_t p = 0;
     if (g * kG + kG <= rows) {  // full group: 16x16 dword transposes (one 64-byte load per row)
       if ((reinterpret_cast<uintptr_t>(o) & 63) == 0)
-        for (; p + 16 <= np; p += 16) transpose16<true>(src, 4 * p, o + p * 64);
+        for (; p + 16 <= np; p += 16) transpose16<true, kSplit>(src, 4 * p, o + p * 64);
       else
-        for (; p + 16 <= np; p += 16) transpose16<false>(src, 4 * p, o + p * 64);
+        for (; p + 16 <= np; p += 16) transpose16<false, kSplit>(src, 4 * p, o + p * 64);
     }
     // rest in output order (sequential writes; 16 sequential read streams)
     for (; p < np; ++p)
       for (int r = 0; r < kG; ++r) {
-        if (src[r]) std::memcpy(o + p * 64 + 4 * r, src[r] + 4 * p, 4);
-        else std::memset(o + p * 64 + 4 * r, 0, 4);
+        uint16_t v[2] = {0, 0};
+        if (src[r]) std::memcpy(v, src[r] + 4 * p, 4);
+        if (kSplit) {
+          std::memcpy(o + p * 64 + 2 * r, &v[0], 2);
+          std::memcpy(o + p * 64 + 32 + 2 * r, &v[1], 2);
+        } else {
+          std::memcpy(o + p * 64 + 4 * r, v, 4);
+        }
       }
   }
   _mm_sfence();  // order the streaming stores before the buffer is published
   return static_cast<size_t>(ng) * group_bytes;
+}
+
+size_t pack_bf16(int64_t rows, int64_t cols, const uint8_t* w, size_t ws, uint8_t* dst) {
+  return pack_16bit<false>(rows, cols, w, ws, dst);
+}
+size_t pack_f16(int64_t rows, int64_t cols, const uint8_t* w, size_t ws, uint8_t* dst) {
+  return pack_16bit<true>(rows, cols, w, ws, dst);
 }
 
 // local (ISA safety rules in docs/kernels.md: no inline helpers from shared headers here)
@@ -111,6 +134,17 @@ void row_bf16(const uint8_t* packed, int64_t cols, int64_t r, float* y) {
     std::memcpy(v, o + p * 64, 4);
     y[2 * p] = bf16_f32(v[0]);
     y[2 * p + 1] = bf16_f32(v[1]);
+  }
+}
+
+void row_f16(const uint8_t* packed, int64_t cols, int64_t r, float* y) {
+  const uint8_t* o = packed + static_cast<size_t>(r / kG) * static_cast<size_t>(cols / 2) * 64 + 2 * (r % kG);
+  for (int64_t p = 0; p < cols / 2; ++p) {
+    uint16_t v[2];
+    std::memcpy(&v[0], o + p * 64, 2);
+    std::memcpy(&v[1], o + p * 64 + 32, 2);
+    y[2 * p] = _cvtsh_ss(v[0]);
+    y[2 * p + 1] = _cvtsh_ss(v[1]);
   }
 }
 
@@ -174,9 +208,90 @@ void pg_bf16(int64_t n, const uint8_t* packed, int64_t r0, int64_t n_rows, const
   }
 }
 
+// F16: T tokens x 16 rows of one group; activations as floats (prep_f16).
+template <int T>
+inline void tile_f16(const uint8_t* pw, int64_t np, const float* x, int64_t n, float* y, int64_t ldy, int64_t n_rows,
+                     bool stream) {
+  constexpr int U = T <= 2 ? 4 : (T <= 4 ? 2 : 1);
+  __m512 acc[U][T];
+#pragma GCC unroll 4
+  for (int u = 0; u < U; ++u)
+#pragma GCC unroll 8
+    for (int t = 0; t < T; ++t) acc[u][t] = _mm512_setzero_ps();
+  for (int64_t p = 0; p < np; p += 4) {
+    if (stream) {  // as in tile() above
+      const char* pf = reinterpret_cast<const char*>(pw) + (p + 32) * 64;
+#pragma GCC unroll 4
+      for (int i = 0; i < 4; ++i) _mm_prefetch(pf + 64 * i, _MM_HINT_T0);
+      if (T == 1) {
+#pragma GCC unroll 4
+        for (int i = 0; i < 4; ++i) _mm_prefetch(pf + 96 * 64 + 64 * i, _MM_HINT_T1);
+      }
+    }
+#pragma GCC unroll 4
+    for (int k = 0; k < 4; ++k) {
+      const uint8_t* v = pw + (p + k) * 64;
+      const __m512 w0 = _mm512_cvtph_ps(_mm256_load_si256(reinterpret_cast<const __m256i*>(v)));
+      const __m512 w1 = _mm512_cvtph_ps(_mm256_load_si256(reinterpret_cast<const __m256i*>(v + 32)));
+#pragma GCC unroll 8
+      for (int t = 0; t < T; ++t) {
+        const float* xt = x + t * n + 2 * (p + k);
+        acc[k % U][t] = _mm512_fmadd_ps(w0, _mm512_set1_ps(xt[0]), acc[k % U][t]);
+        acc[k % U][t] = _mm512_fmadd_ps(w1, _mm512_set1_ps(xt[1]), acc[k % U][t]);
+      }
+    }
+  }
+  const __mmask16 m = n_rows >= 16 ? static_cast<__mmask16>(0xFFFF) : static_cast<__mmask16>((1u << n_rows) - 1);
+#pragma GCC unroll 8
+  for (int t = 0; t < T; ++t) {
+    __m512 s = acc[0][t];
+#pragma GCC unroll 4
+    for (int u = 1; u < U; ++u) s = _mm512_add_ps(s, acc[u][t]);
+    _mm512_mask_storeu_ps(y + t * ldy, m, s);
+  }
+}
+
+// The F16 activation rows (already rounded to F16, as the scalar reference
+// does) widened to floats once per matmul.
+size_t prep_f16(int64_t n, const uint8_t* a, size_t as, int64_t n_tok, void* out) {
+  if (!out) return static_cast<size_t>(n * n_tok) * sizeof(float);
+  float* x = static_cast<float*>(out);
+  for (int64_t t = 0; t < n_tok; ++t) {
+    const uint8_t* at = a + t * as;
+    int64_t i = 0;
+    for (; i + 16 <= n; i += 16)
+      _mm512_storeu_ps(x + t * n + i, _mm512_cvtph_ps(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(at + 2 * i))));
+    for (; i < n; ++i) {
+      uint16_t h;
+      std::memcpy(&h, at + 2 * i, 2);
+      x[t * n + i] = _cvtsh_ss(h);
+    }
+  }
+  return 0;
+}
+
+void pg_f16(int64_t n, const uint8_t* packed, int64_t r0, int64_t n_rows, const uint8_t*, size_t, const void* prep,
+            int64_t n_tok, float* y, int64_t ldy) {
+  const int64_t np = n / 2;
+  const size_t group_bytes = static_cast<size_t>(np) * 64;
+  const float* x = static_cast<const float*>(prep);
+  for (int64_t g0 = 0; g0 < n_rows; g0 += kG) {
+    const uint8_t* pw = packed + ((r0 + g0) / kG) * group_bytes;
+    const int64_t nr = n_rows - g0 < kG ? n_rows - g0 : kG;
+    float* yg = y + g0;
+    for_token_tiles(n_tok,
+                    [&]<int T>(int64_t t) { tile_f16<T>(pw, np, x + t * n, n, yg + t * ldy, ldy, nr, t == 0); });
+  }
+}
+
 }  // namespace
 
 void fill_avx512_packed_bf16(KernelSet& k) {
+  const int h = static_cast<int>(TensorType::F16);
+  k.pack[h] = pack_f16;
+  k.packed_gemm[h] = pg_f16;
+  k.packed_prep[h] = prep_f16;
+  k.packed_row[h] = row_f16;
   const int b = static_cast<int>(TensorType::BF16);
   k.pack[b] = pack_bf16;
   k.packed_gemm[b] = pg_bf16;
