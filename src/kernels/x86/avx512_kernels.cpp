@@ -63,7 +63,7 @@ void fill_avx512_kernels(KernelSet& k) {
   k.vec_dot[static_cast<int>(TensorType::BF16)] = vd_bf16_512;
   fill_avx512_packed(k);
   fill_avx512_packed_k(k);
-  fill_avx512_packed_bf16(k);
+  fill_avx512_packed_16bit(k);
   fill_avx512_rows(k);
 }
 

@@ -286,7 +286,7 @@ void pg_f16(int64_t n, const uint8_t* packed, int64_t r0, int64_t n_rows, const 
 
 }  // namespace
 
-void fill_avx512_packed_bf16(KernelSet& k) {
+void fill_avx512_packed_16bit(KernelSet& k) {
   const int h = static_cast<int>(TensorType::F16);
   k.pack[h] = pack_f16;
   k.packed_gemm[h] = pg_f16;
