@@ -22,6 +22,7 @@ namespace {
 void fill_avx2_kernels(KernelSet& k) {
   fill_256(k);
   fill_gemm_256(k);
+  fill_avx2_packed(k);
 }
 
 }  // namespace pocketops::kernels::x86

@@ -1,0 +1,179 @@
+// AVX2 kernels over Q4_0 weights repacked at load into 8-row interleaved
+// blocks (the avx2 set: CPUs without AVX-512, e.g. Zen 2/3): one ymm holds 4
+// consecutive k-values of 8 rows, so decode streams memory linearly and one
+// weight load serves up to 4 tokens; integer dots with maddubs + madd.
+#if defined(__x86_64__)
+#include <immintrin.h>
+
+#include <cstdint>
+#include <cstring>
+
+#include "kernels/dispatch.h"
+#include "kernels/quant_blocks.h"
+#include "kernels/x86/x86_sets.h"
+
+namespace pocketops::kernels::x86 {
+namespace {
+
+using gguf::TensorType;
+
+// Layout: rows in groups of 8 (the last padded with zero-scale rows); per
+// group, per pair of 32-element blocks (2p, 2p+1): 4 ymm of block 2p, 4 ymm
+// of block 2p+1 (ymm j, dword r = qs[4j..4j+3] of row r: low nibbles pair
+// with activations 4j..4j+3, high nibbles with 16+4j..16+4j+3), then 8 fp16
+// row scales of each block (32 bytes). Every ymm is 32-byte aligned.
+constexpr int kRows = 8;
+constexpr size_t kPairBytes = 2 * 4 * 32 + 32;
+constexpr int kPrefetchPairs = 4;
+
+size_t pack_q4_0(int64_t rows, int64_t cols, const uint8_t* w, size_t ws, uint8_t* dst) {
+  if (cols % (2 * QK) != 0 || rows <= 0) return 0;
+  const int64_t nb = cols / QK, ng = (rows + kRows - 1) / kRows;
+  const size_t total = static_cast<size_t>(ng * nb / 2) * kPairBytes;
+  if (!dst) return total;
+  for (int64_t g = 0; g < ng; ++g)
+    for (int64_t b = 0; b < nb; ++b) {
+      uint8_t* pair = dst + static_cast<size_t>(g * nb / 2 + b / 2) * kPairBytes;
+      uint8_t* out = pair + (b & 1) * 128;
+      uint8_t* d = pair + 256 + (b & 1) * 16;
+      for (int r = 0; r < kRows; ++r) {
+        const int64_t row = g * kRows + r;
+        if (row >= rows) {  // zero scale: contributes 0
+          for (int j = 0; j < 4; ++j) std::memset(out + 32 * j + 4 * r, 0x88, 4);
+          std::memset(d + 2 * r, 0, 2);
+          continue;
+        }
+        const uint8_t* blk = w + row * ws + b * sizeof(BlockQ4_0);
+        std::memcpy(d + 2 * r, blk, 2);
+        for (int j = 0; j < 4; ++j) std::memcpy(out + 32 * j + 4 * r, blk + 2 + 4 * j, 4);
+      }
+    }
+  return total;
+}
+
+// Per token and block: activation scale and the offset correction -8 * sum(qs).
+struct ActInfo {
+  float d;
+  int32_t corr;
+};
+
+size_t prep_q4_0(int64_t n, const uint8_t* a, size_t as, int64_t n_tok, void* out) {
+  const int64_t nb = n / QK;
+  if (!out) return static_cast<size_t>(nb * n_tok) * sizeof(ActInfo);
+  ActInfo* ai = static_cast<ActInfo*>(out);
+  for (int64_t t = 0; t < n_tok; ++t) {
+    const BlockQ8_0* blk = reinterpret_cast<const BlockQ8_0*>(a + t * as);
+    for (int64_t b = 0; b < nb; ++b) {
+      int s = 0;
+      for (int i = 0; i < QK; ++i) s += blk[b].qs[i];
+      ai[t * nb + b] = ActInfo{_cvtsh_ss(blk[b].d), -8 * s};
+    }
+  }
+  return 0;
+}
+
+inline __m256i bcast(const int8_t* p) {
+  int32_t v;
+  std::memcpy(&v, p, 4);
+  return _mm256_set1_epi32(v);
+}
+
+// T tokens x 8 rows of one group over all nb blocks. The eight maddubs of a
+// block sum in int16 without saturating: |2 * 15 * 128| * 8 = 30720.
+template <int T>
+inline void tile(const uint8_t* pw, int64_t nb, const uint8_t* a, size_t as, const ActInfo* ai, int64_t nb_ai, float* y,
+                 int64_t ldy, int64_t n_rows, bool stream) {
+  __m256 acc[T];
+  #pragma GCC unroll 8
+  for (int t = 0; t < T; ++t) acc[t] = _mm256_setzero_ps();
+  const __m256i m4 = _mm256_set1_epi8(0x0F), ones = _mm256_set1_epi16(1);
+  for (int64_t b = 0; b < nb; ++b) {
+    const uint8_t* pair = pw + (b >> 1) * kPairBytes;
+    const uint8_t* wp = pair + (b & 1) * 128;
+    if (stream) {  // first pass over the group: prefetch ahead, one block's lines per block
+      const char* pf = reinterpret_cast<const char*>(wp) + kPrefetchPairs * kPairBytes;
+      _mm_prefetch(pf, _MM_HINT_T0);
+      _mm_prefetch(pf + 64, _MM_HINT_T0);
+      if (b & 1) _mm_prefetch(reinterpret_cast<const char*>(pair) + kPrefetchPairs * kPairBytes + 256, _MM_HINT_T0);
+    }
+    // one weight vector at a time (16 ymm registers): per token an int16 sum
+    __m256i s[T];
+    #pragma GCC unroll 8
+    for (int t = 0; t < T; ++t) s[t] = _mm256_setzero_si256();
+    #pragma GCC unroll 8
+    for (int j = 0; j < 4; ++j) {
+      const __m256i v = _mm256_load_si256(reinterpret_cast<const __m256i*>(wp + 32 * j));
+      const __m256i lo = _mm256_and_si256(v, m4);
+      #pragma GCC unroll 8
+      for (int t = 0; t < T; ++t) {
+        const int8_t* q = reinterpret_cast<const BlockQ8_0*>(a + t * as)[b].qs;
+        s[t] = _mm256_add_epi16(s[t], _mm256_maddubs_epi16(lo, bcast(q + 4 * j)));
+      }
+      const __m256i hi = _mm256_and_si256(_mm256_srli_epi16(v, 4), m4);
+      #pragma GCC unroll 8
+      for (int t = 0; t < T; ++t) {
+        const int8_t* q = reinterpret_cast<const BlockQ8_0*>(a + t * as)[b].qs;
+        s[t] = _mm256_add_epi16(s[t], _mm256_maddubs_epi16(hi, bcast(q + 16 + 4 * j)));
+      }
+    }
+    const __m256 dw = _mm256_cvtph_ps(_mm_load_si128(reinterpret_cast<const __m128i*>(pair + 256 + (b & 1) * 16)));
+    #pragma GCC unroll 8
+    for (int t = 0; t < T; ++t) {
+      const ActInfo& in = ai[t * nb_ai + b];
+      const __m256i s32 = _mm256_add_epi32(_mm256_madd_epi16(s[t], ones), _mm256_set1_epi32(in.corr));
+      acc[t] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(s32), _mm256_mul_ps(dw, _mm256_set1_ps(in.d)), acc[t]);
+    }
+  }
+  #pragma GCC unroll 8
+  for (int t = 0; t < T; ++t) {
+    if (n_rows >= kRows) {
+      _mm256_storeu_ps(y + t * ldy, acc[t]);
+    } else {
+      float tmp[kRows];
+      _mm256_storeu_ps(tmp, acc[t]);
+      std::memcpy(y + t * ldy, tmp, sizeof(float) * static_cast<size_t>(n_rows));
+    }
+  }
+}
+
+void pg_q4_0(int64_t n, const uint8_t* packed, int64_t r0, int64_t n_rows, const uint8_t* a, size_t as,
+             const void* prep, int64_t n_tok, float* y, int64_t ldy) {
+  const int64_t nb = n / QK;
+  const ActInfo* ai = static_cast<const ActInfo*>(prep);
+  const size_t group_bytes = static_cast<size_t>(nb / 2) * kPairBytes;
+  // Prefill: blocks of 32 tokens over the whole row range, so the block's
+  // activations and the range's weights both stay in L2 (one pass over all
+  // tokens per 8-row group streamed every activation row again per group).
+  constexpr int64_t kTokBlock = 32;
+  for (int64_t t0 = 0; t0 < n_tok; t0 += kTokBlock) {
+    const int64_t t1 = n_tok - t0 < kTokBlock ? n_tok : t0 + kTokBlock;
+    for (int64_t g0 = 0; g0 < n_rows; g0 += kRows) {
+      const uint8_t* pw = packed + ((r0 + g0) / kRows) * group_bytes;
+      const int64_t nr = n_rows - g0 < kRows ? n_rows - g0 : kRows;
+      float* yg = y + g0;
+      // 4-token tiles (16 ymm registers), then the tail
+      int64_t t = t0;
+      for (; t + 4 <= t1; t += 4)
+        tile<4>(pw, nb, a + t * as, as, ai + t * nb, nb, yg + t * ldy, ldy, nr, t == 0);
+      switch (t1 - t) {
+        case 3: tile<3>(pw, nb, a + t * as, as, ai + t * nb, nb, yg + t * ldy, ldy, nr, t == 0); break;
+        case 2: tile<2>(pw, nb, a + t * as, as, ai + t * nb, nb, yg + t * ldy, ldy, nr, t == 0); break;
+        case 1: tile<1>(pw, nb, a + t * as, as, ai + t * nb, nb, yg + t * ldy, ldy, nr, t == 0); break;
+        default: break;
+      }
+    }
+  }
+}
+
+}  // namespace
+
+void fill_avx2_packed(KernelSet& k) {
+  const int q4 = static_cast<int>(TensorType::Q4_0);
+  k.pack_rows = kRows;
+  k.pack[q4] = pack_q4_0;
+  k.packed_gemm[q4] = pg_q4_0;
+  k.packed_prep[q4] = prep_q4_0;
+}
+
+}  // namespace pocketops::kernels::x86
+#endif
