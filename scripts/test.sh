@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The test command: installs dependencies, builds, runs the whole suite, then
 # rebuilds with ASan+UBSan and runs the suite again (minus the slow
-# conformance sweep, which the first pass covers).
+# conformance sweep, which the first pass covers), then builds the libFuzzer
+# targets with clang and runs each briefly.
 # Conformance tests read ../shared/fixtures (or $POCKETOPS_FIXTURES) and skip
 # with a message when it is absent.
 set -euo pipefail
@@ -22,4 +23,10 @@ if [ "${POCKETOPS_SKIP_SANITIZERS:-0}" != 1 ]; then
   echo "== ASan + UBSan tests"
   ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
     ctest --test-dir build-asan --output-on-failure -j"$jobs" --timeout 1800 -E "Conformance|Slow"
+fi
+
+if [ "${POCKETOPS_SKIP_FUZZ:-0}" != 1 ]; then
+  # Also proves the kernels build with clang (GCC-only constructs slipped in before).
+  echo "== libFuzzer smoke run (clang, ASan+UBSan)"
+  FUZZ_SECONDS="${FUZZ_SECONDS:-10}" bash scripts/fuzz.sh
 fi
