@@ -26,6 +26,17 @@ float* scratch(std::vector<float>& v, size_t n) {
   return v.data();
 }
 
+// Conv state after m more steps: the last L-1 rows of [prev; bx[0..m)].
+// out may be prev (in place, forward): row r reads row r + m of prev or a bx
+// row, so going upwards never reads a row that was already overwritten.
+void conv_state_after(float* out, const float* prev, const float* bx, int64_t m, int64_t L, int64_t d) {
+  for (int64_t r = 0; r < L - 1; ++r) {
+    const int64_t src = m - (L - 1) + r;
+    const float* from = src >= 0 ? bx + src * d : prev + (L - 1 + src) * d;
+    std::copy(from, from + d, out + r * d);
+  }
+}
+
 }  // namespace
 
 std::unique_ptr<Lfm2Model> Lfm2Model::load(const std::string& path) { return from_file(gguf::File::open(path)); }
@@ -184,14 +195,7 @@ void Lfm2Model::forward_chunk(Lfm2State& st, const int32_t* tokens, int64_t n, c
           mix[t * d + c] = c_gate[c] * acc;
         }
       });
-      // New state = last L-1 rows of [state; bx], updated in place: row r
-      // comes from a later row (r + n) of the old state or from bx, so going
-      // upwards never reads a row that was already overwritten.
-      for (int64_t r = 0; r < L - 1; ++r) {
-        const int64_t src = n - (L - 1) + r;
-        const float* from = src >= 0 ? bx + src * d : state.data() + (L - 1 + src) * d;
-        std::copy(from, from + d, state.begin() + r * d);
-      }
+      conv_state_after(state.data(), state.data(), bx, n, L, d);  // in place
       float* o = scratch(bb, n * d);
       kernels::matmul(lw.out_proj, mix, d, n, o, d, pool);
       residual_then_norm(o, lw.ffn_norm);
@@ -225,14 +229,8 @@ void Lfm2Model::rollback(Lfm2State& st, const BatchTrace& trace, int64_t keep) c
   st.n_past_ = trace.n_past_before + keep;
   for (int64_t il = 0; il < cfg_.n_layer; ++il) {
     if (cfg_.is_attention(il)) continue;
-    // State after `keep` tokens = last L-1 rows of [conv_before; bx[0..keep)].
-    std::vector<float>& s = st.conv_[il];
-    const std::vector<float>& before = trace.conv_before[il];
-    for (int64_t r = 0; r < L - 1; ++r) {
-      const int64_t src = keep - (L - 1) + r;
-      const float* from = src >= 0 ? trace.bx[il].data() + src * d : before.data() + (L - 1 + src) * d;
-      std::copy(from, from + d, s.begin() + r * d);
-    }
+    // state after `keep` of the batch's tokens
+    conv_state_after(st.conv_[il].data(), trace.conv_before[il].data(), trace.bx[il].data(), keep, L, d);
   }
 }
 
