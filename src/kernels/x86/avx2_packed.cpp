@@ -15,6 +15,8 @@
 namespace pocketops::kernels::x86 {
 namespace {
 
+#include "kernels/x86/token_tiles.inc"
+
 using gguf::TensorType;
 
 // Layout: rows in groups of 8 (the last padded with zero-scale rows); per
@@ -152,15 +154,9 @@ void pg_q4_0(int64_t n, const uint8_t* packed, int64_t r0, int64_t n_rows, const
       const int64_t nr = n_rows - g0 < kRows ? n_rows - g0 : kRows;
       float* yg = y + g0;
       // 4-token tiles (16 ymm registers), then the tail
-      int64_t t = t0;
-      for (; t + 4 <= t1; t += 4)
-        tile<4>(pw, nb, a + t * as, as, ai + t * nb, nb, yg + t * ldy, ldy, nr, t == 0);
-      switch (t1 - t) {
-        case 3: tile<3>(pw, nb, a + t * as, as, ai + t * nb, nb, yg + t * ldy, ldy, nr, t == 0); break;
-        case 2: tile<2>(pw, nb, a + t * as, as, ai + t * nb, nb, yg + t * ldy, ldy, nr, t == 0); break;
-        case 1: tile<1>(pw, nb, a + t * as, as, ai + t * nb, nb, yg + t * ldy, ldy, nr, t == 0); break;
-        default: break;
-      }
+      for_token_tiles<4>(t0, t1, [&]<int T>(int64_t t) {
+        tile<T>(pw, nb, a + t * as, as, ai + t * nb, nb, yg + t * ldy, ldy, nr, t == 0);
+      });
     }
   }
 }
