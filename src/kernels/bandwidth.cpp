@@ -40,19 +40,16 @@ double read_bandwidth_gbs(ThreadPool& pool, size_t bytes, int passes) {
   uint64_t* p = buf.get();
   const int nt = pool.size();
   const size_t per = (words + nt - 1) / nt;
+  auto lo = [&](int t) { return std::min(words, per * t); };  // thread t's slice [lo(t), lo(t + 1))
   // Touch every page from the thread that will read it.
   pool.run_on_all([&](int t) {
-    const size_t lo = std::min(words, per * t), hi = std::min(words, lo + per);
-    for (size_t i = lo; i < hi; ++i) p[i] = i;
+    for (size_t i = lo(t); i < lo(t + 1); ++i) p[i] = i;
   });
   std::atomic<uint64_t> sink{0};
   double best = 0;
   for (int k = 0; k < std::max(passes, 1); ++k) {
     const auto t0 = std::chrono::steady_clock::now();
-    pool.run_on_all([&](int t) {
-      const size_t lo = std::min(words, per * t), hi = std::min(words, lo + per);
-      sink.fetch_add(sum_words(p + lo, hi - lo), std::memory_order_relaxed);
-    });
+    pool.run_on_all([&](int t) { sink.fetch_add(sum_words(p + lo(t), lo(t + 1) - lo(t)), std::memory_order_relaxed); });
     const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     if (s > 0) best = std::max(best, static_cast<double>(words * 8) / s / 1e9);
   }
