@@ -112,22 +112,19 @@ void read_probe(benchmark::State& state) {
 
 void register_all() {
   benchmark::RegisterBenchmark("stream/read_probe", read_probe)->Unit(benchmark::kMillisecond)->Iterations(3);
-  for (TensorType t : {TensorType::Q4_0, TensorType::Q8_0, TensorType::Q4_K, TensorType::Q6_K, TensorType::BF16})
-    for (int64_t n_tok : {1, 8}) {
-      const std::string name = "stream_8192x2048/" + gguf::type_name(t) + "/tok" + std::to_string(n_tok);
-      benchmark::RegisterBenchmark(name.c_str(), [=](benchmark::State& st) { stream(st, t, 8192, 2048, n_tok); })
-          ->Unit(benchmark::kMicrosecond)
-          ->UseRealTime()
-          ->MinTime(1.0);
-    }
-  // the smaller decode shapes of the 1.2B model (out_proj; ffn_down)
-  for (auto [rows, cols] : {std::pair<int64_t, int64_t>{2048, 2048}, {2048, 8192}}) {
-    const std::string name = "stream_" + std::to_string(rows) + "x" + std::to_string(cols) + "/Q4_0/tok1";
-    benchmark::RegisterBenchmark(name.c_str(), [=](benchmark::State& st) { stream(st, TensorType::Q4_0, rows, cols, 1); })
+  auto add_stream = [](TensorType t, int64_t rows, int64_t cols, int64_t n_tok) {
+    const std::string name = "stream_" + std::to_string(rows) + "x" + std::to_string(cols) + "/" +
+                             gguf::type_name(t) + "/tok" + std::to_string(n_tok);
+    benchmark::RegisterBenchmark(name.c_str(), [=](benchmark::State& st) { stream(st, t, rows, cols, n_tok); })
         ->Unit(benchmark::kMicrosecond)
         ->UseRealTime()
         ->MinTime(1.0);
-  }
+  };
+  for (TensorType t : {TensorType::Q4_0, TensorType::Q8_0, TensorType::Q4_K, TensorType::Q6_K, TensorType::BF16})
+    for (int64_t n_tok : {1, 8}) add_stream(t, 8192, 2048, n_tok);
+  // the smaller decode shapes of the 1.2B model (out_proj; ffn_down)
+  add_stream(TensorType::Q4_0, 2048, 2048, 1);
+  add_stream(TensorType::Q4_0, 2048, 8192, 1);
   const TensorType types[] = {TensorType::Q4_0, TensorType::Q8_0, TensorType::Q4_K, TensorType::Q6_K,
                               TensorType::Q5_K, TensorType::F16,  TensorType::BF16, TensorType::Q4_1,
                               TensorType::Q5_0, TensorType::Q5_1, TensorType::F32};
