@@ -273,6 +273,10 @@ inline void tile_q45k(const uint8_t* pw, int64_t nsb, const uint8_t* a, size_t a
   for (int t = 0; t < T; ++t) _mm512_mask_storeu_ps(y + t * ldy, m, acc[t]);
 }
 
+// Q6_K: the 16-element sub-block dots are scaled in float (cvt + FMA) rather
+// than with vpmulld: ~9% faster for 8 tokens on Zen 4 (vpmulld competes with
+// vpdpbusd; with 4 dot products per sub-block it was a fifth of the work).
+// Q4_K/Q5_K keep the integer multiply: 8 dots per sub-block, no gain measured.
 template <int T>
 inline void tile_q6k(const uint8_t* pw, int64_t nsb, const uint8_t* a, size_t as, const KAct* ai, int64_t nsb_ai,
                      float* y, int64_t ldy, int64_t n_rows, bool stream) {
@@ -283,9 +287,9 @@ inline void tile_q6k(const uint8_t* pw, int64_t nsb, const uint8_t* a, size_t as
   for (int64_t sb = 0; sb < nsb; ++sb) {
     const uint8_t* o = pw + sb * kQ6KBytes;
     const bool pf = stream;  // see tile_q45k
-    __m512i is[T];
+    __m512 fs[T];  // sum over sub-blocks of scale * integer dot, in float (see the tile comment)
 #pragma GCC unroll 8
-    for (int t = 0; t < T; ++t) is[t] = _mm512_setzero_si512();
+    for (int t = 0; t < T; ++t) fs[t] = _mm512_setzero_ps();
     for (int s = 0; s < 4; ++s) {
       const uint8_t* st = o + s * 768;
 #pragma GCC unroll 4
@@ -307,23 +311,23 @@ inline void tile_q6k(const uint8_t* pw, int64_t nsb, const uint8_t* a, size_t as
           else hs = _mm512_srli_epi16(hv, 2);
           wv[i] = _mm512_ternarylogic_epi32(lo, hs, m30, 0xF8);  // lo | (hs & m30)
         }
-        const __m512i sc =
-            _mm512_cvtepi8_epi32(_mm_load_si128(reinterpret_cast<const __m128i*>(o + 3072 + 16 * sub)));
+        const __m512 scf =
+            _mm512_cvtepi32_ps(_mm512_cvtepi8_epi32(_mm_load_si128(reinterpret_cast<const __m128i*>(o + 3072 + 16 * sub))));
 #pragma GCC unroll 8
         for (int t = 0; t < T; ++t) {
           const int8_t* q = reinterpret_cast<const BlockQ8_K*>(a + t * as)[sb].qs + 16 * sub;
-          __m512i s0 = _mm512_dpbusd_epi32(_mm512_set1_epi32(ai[t * nsb_ai + sb].c[sub]), wv[0], bc(q));
-          __m512i s1 = _mm512_dpbusd_epi32(_mm512_setzero_si512(), wv[1], bc(q + 4));
-          s0 = _mm512_dpbusd_epi32(s0, wv[2], bc(q + 8));
-          s1 = _mm512_dpbusd_epi32(s1, wv[3], bc(q + 12));
-          is[t] = _mm512_add_epi32(is[t], _mm512_mullo_epi32(_mm512_add_epi32(s0, s1), sc));
+          __m512i dot = _mm512_dpbusd_epi32(_mm512_set1_epi32(ai[t * nsb_ai + sb].c[sub]), wv[0], bc(q));
+          dot = _mm512_dpbusd_epi32(dot, wv[1], bc(q + 4));
+          dot = _mm512_dpbusd_epi32(dot, wv[2], bc(q + 8));
+          dot = _mm512_dpbusd_epi32(dot, wv[3], bc(q + 12));
+          fs[t] = _mm512_fmadd_ps(_mm512_cvtepi32_ps(dot), scf, fs[t]);
         }
       }
     }
     const __m512 dw = _mm512_cvtph_ps(_mm256_load_si256(reinterpret_cast<const __m256i*>(o + 3328)));
 #pragma GCC unroll 8
     for (int t = 0; t < T; ++t)
-      acc[t] = _mm512_fmadd_ps(_mm512_cvtepi32_ps(is[t]), _mm512_mul_ps(dw, _mm512_set1_ps(ai[t * nsb_ai + sb].d)),
+      acc[t] = _mm512_fmadd_ps(fs[t], _mm512_mul_ps(dw, _mm512_set1_ps(ai[t * nsb_ai + sb].d)),
                                acc[t]);
   }
   const __mmask16 m = n_rows >= 16 ? static_cast<__mmask16>(0xFFFF) : static_cast<__mmask16>((1u << n_rows) - 1);
