@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "gguf/tensor_type.h"
+#include "kernels/attention.h"
 
 namespace pocketops::kernels {
 
@@ -35,9 +36,9 @@ using PackedRowFn = void (*)(const uint8_t* packed, int64_t cols, int64_t r, flo
 using PackedGemmFn = void (*)(int64_t n, const uint8_t* packed, int64_t r0, int64_t n_rows, const uint8_t* a,
                               size_t a_stride, const void* prep, int64_t n_tok, float* y, int64_t ldy);
 
-// attention.h: GQA attention over F16 K/V rows (scores: n_q*npos scratch), SwiGLU.
-using AttnF16Fn = void (*)(const float* q, int64_t n_q, const uint16_t* k, const uint16_t* v, int64_t kv_stride,
-                           int64_t npos, int64_t hd, float scale, float* scores, float* out);
+// attention.h: causal GQA attention over F16 K/V rows for a tile of query
+// tokens (scores: attention_scratch(a) floats), SwiGLU.
+using AttnF16Fn = void (*)(const AttnTile& a, float* scores);
 using SwigluFn = void (*)(const float* g, const float* u, float* y, int64_t n);
 
 struct KernelSet {

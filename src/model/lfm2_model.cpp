@@ -161,12 +161,15 @@ void Lfm2Model::forward_chunk(Lfm2State& st, const int32_t* tokens, int64_t n, c
         }
       });
       const float scale = 1.f / std::sqrt(static_cast<float>(hd));
-      // one task per (token, kv head): the group's query heads share each K/V row read
-      pool.parallel_for(n * nkv, [&](int64_t task, int) {
-        const int64_t t = task / nkv, g = task % nkv;
-        const int64_t npos = n_past + t + 1;
-        kernels::attention_f16(q + t * d + g * group * hd, group, kc + g * hd, vc + g * hd, kvd, npos, hd, scale,
-                               mix + t * d + g * group * hd);
+      // One task per (tile of tokens, kv head): the tile's query heads share
+      // each K/V row read. Latest tokens (longest rows) first, so the pool's
+      // dynamic hand-out ends on short tasks.
+      const int64_t tile = std::max<int64_t>(1, 16 / group), n_tiles = (n + tile - 1) / tile;
+      pool.parallel_for(n_tiles * nkv, [&](int64_t task, int) {
+        const int64_t t0 = (n_tiles - 1 - task / nkv) * tile, g = task % nkv;
+        const int64_t off = t0 * d + g * group * hd;
+        kernels::attention_f16({q + off, d, std::min(tile, n - t0), group, kc + g * hd, vc + g * hd, kvd,
+                                n_past + t0 + 1, hd, scale, mix + off, d});
       });
       float* o = scratch(bb, n * d);
       kernels::matmul(lw.wo, mix, d, n, o, d, pool);

@@ -13,25 +13,42 @@
 namespace pocketops::kernels {
 namespace {
 
-void check_attention(int64_t n_q, int64_t hd, int64_t npos, int64_t stride_extra, float mag, uint32_t seed) {
+// n_tok query tokens (token t sees npos0 + t positions), strides wider than
+// the rows so that a kernel mixing up tokens, heads or strides fails.
+void check_attention(int64_t n_tok, int64_t n_q, int64_t hd, int64_t npos0, int64_t stride_extra, float mag,
+                     uint32_t seed) {
   std::mt19937 rng(seed);
   std::normal_distribution<float> nd(0.f, 1.f);
-  const int64_t kv_stride = hd + stride_extra;
-  std::vector<float> q(n_q * hd);
+  const int64_t kv_stride = hd + stride_extra, q_stride = n_q * hd + 7, out_stride = n_q * hd + 5;
+  const int64_t npos_max = npos0 + n_tok - 1;
+  std::vector<float> q(n_tok * q_stride);
   for (auto& x : q) x = nd(rng) * mag;
-  std::vector<uint16_t> k(npos * kv_stride), v(npos * kv_stride);
+  // one row past the last visible position holds garbage that must not be read into any result
+  std::vector<uint16_t> k((npos_max + 1) * kv_stride), v((npos_max + 1) * kv_stride);
   for (auto& x : k) x = fp32_to_fp16(nd(rng));
   for (auto& x : v) x = fp32_to_fp16(nd(rng));
-  std::vector<float> sc(n_q * npos), ref(n_q * hd);
+  for (int64_t e = 0; e < hd; ++e) k[npos_max * kv_stride + e] = v[npos_max * kv_stride + e] = 0x7E00;  // NaN
   const float scale = 1.f / std::sqrt(static_cast<float>(hd));
-  attention_f16_scalar(q.data(), n_q, k.data(), v.data(), kv_stride, npos, hd, scale, sc.data(), ref.data());
+  const int64_t out_len = n_tok * out_stride + 3;
+  std::vector<float> ref(out_len, 777.f);
+  AttnTile a{q.data(), q_stride, n_tok, n_q, k.data(), v.data(), kv_stride, npos0, hd, scale, ref.data(), out_stride};
+  std::vector<float> sc(attention_scratch(a));
+  attention_f16_scalar(a, sc.data());
   for (const KernelSet* ks : available_kernel_sets()) {
-    std::vector<float> out(n_q * hd + 3, 777.f);
-    attention_f16_with(*ks, q.data(), n_q, k.data(), v.data(), kv_stride, npos, hd, scale, out.data());
-    for (int i = 0; i < 3; ++i) ASSERT_EQ(out[n_q * hd + i], 777.f) << "wrote past the output";
-    for (int64_t i = 0; i < n_q * hd; ++i)
-      ASSERT_NEAR(out[i], ref[i], 2e-5f * (1.f + std::fabs(ref[i])) * std::sqrt(static_cast<float>(npos)) + 1e-5f)
-          << ks->name << " n_q=" << n_q << " hd=" << hd << " npos=" << npos << " i=" << i;
+    std::vector<float> out(out_len, 777.f);
+    a.out = out.data();
+    attention_f16_with(*ks, a);
+    for (int64_t t = 0; t < n_tok; ++t) {
+      for (int64_t i = n_q * hd; i < out_stride && t * out_stride + i < out_len; ++i)
+        ASSERT_EQ(out[t * out_stride + i], 777.f) << "wrote between tokens' rows";
+      for (int64_t i = 0; i < n_q * hd; ++i) {
+        const float r = ref[t * out_stride + i], o = out[t * out_stride + i];
+        ASSERT_NEAR(o, r, 2e-5f * (1.f + std::fabs(r)) * std::sqrt(static_cast<float>(npos0 + t)) + 1e-5f)
+            << ks->name << " n_tok=" << n_tok << " n_q=" << n_q << " hd=" << hd << " npos0=" << npos0 << " t=" << t
+            << " i=" << i;
+      }
+    }
+    for (int i = 0; i < 3; ++i) ASSERT_EQ(out[out_len - 3 + i], 777.f) << "wrote past the output";
   }
 }
 
@@ -39,15 +56,28 @@ TEST(Attention, MatchesScalar) {
   uint32_t seed = 1;
   for (int64_t n_q : {1, 4, 9})
     for (int64_t npos : {1, 2, 15, 16, 17, 100, 513})
-      check_attention(n_q, 64, npos, 448, 1.f, seed++);
-  check_attention(4, 32, 33, 0, 1.f, seed++);
-  check_attention(2, 24, 19, 5, 1.f, seed++);  // head size not a multiple of 16
-  check_attention(4, 128, 40, 0, 1.f, seed++);
+      check_attention(1, n_q, 64, npos, 448, 1.f, seed++);
+  check_attention(1, 4, 32, 33, 0, 1.f, seed++);
+  check_attention(1, 2, 24, 19, 5, 1.f, seed++);  // head size not a multiple of 16
+  check_attention(1, 4, 128, 40, 0, 1.f, seed++);
+}
+
+TEST(Attention, CausalTokenTilesMatchScalar) {
+  // several tokens per call: each sees one more position than the one before
+  uint32_t seed = 100;
+  for (int64_t n_tok : {2, 3, 4, 5, 8, 13})
+    for (int64_t n_q : {1, 3, 4, 8})
+      for (int64_t npos0 : {1, 14, 16, 31, 70})
+        check_attention(n_tok, n_q, 64, npos0, 448, 1.f, seed++);
+  check_attention(4, 17, 64, 20, 0, 1.f, seed++);  // group wider than one tile
+  check_attention(5, 2, 24, 9, 3, 1.f, seed++);
+  check_attention(3, 4, 128, 21, 0, 1.f, seed++);
 }
 
 TEST(Attention, PeakedScoresStayFinite) {
   // huge query magnitudes: softmax saturates to one-hot without overflow
-  check_attention(4, 64, 50, 0, 200.f, 99);
+  check_attention(1, 4, 64, 50, 0, 200.f, 99);
+  check_attention(4, 4, 64, 50, 0, 200.f, 98);
 }
 
 TEST(Swiglu, MatchesScalar) {
