@@ -104,6 +104,11 @@ TEST_P(Packed, MatchesScalarForAllTileShapes) {
   for (int64_t rows : {16, 40, 1, 129})
     for (int64_t n_tok : {1, 2, 3, 5, 8, 9, 16, 17})
       check_packed(t, rows, 128, n_tok, 2, false, seed++);
+  // prefill tiles over two row groups (32 rows) with 1-3 token tails, and a
+  // group count that leaves one group unpaired
+  for (int64_t rows : {32, 48, 56})
+    for (int64_t n_tok : {10, 11, 12, 14})
+      check_packed(t, rows, 128, n_tok, 1, false, seed++);
 }
 
 // 16-bit floats pack 16 pairs at a time by transposes; 20 pairs per row
