@@ -103,7 +103,7 @@ void Lfm2Model::forward_chunk(Lfm2State& st, const int32_t* tokens, int64_t n, c
   const int64_t d = cfg_.n_embd, ff = cfg_.n_ff, hd = cfg_.head_dim, nh = cfg_.n_head;
   const int64_t L = cfg_.conv_l;
   const float eps = cfg_.norm_eps;
-  const int64_t n_past = st.n_past();
+  const int64_t n_past = st.n_past(), n_ctx = st.n_ctx();
   // Per-token elementwise work runs on the pool for batches (prefill,
   // speculative verification); single tokens stay on the caller.
   auto for_tokens = [&](const std::function<void(int64_t)>& fn) {
@@ -155,10 +155,11 @@ void Lfm2Model::forward_chunk(Lfm2State& st, const int32_t* tokens, int64_t n, c
           ops::rms_norm(kh, lw.k_norm, kh, hd, eps);
           ops::rope_neox(kh, hd, pos, inv_freq_.data());
         }
-        for (int64_t j = 0; j < kvd; ++j) {
-          kc[pos * kvd + j] = kernels::fp32_to_fp16(k[t * kvd + j]);
-          vc[pos * kvd + j] = kernels::fp32_to_fp16(v[t * kvd + j]);
-        }
+        for (int64_t hh = 0; hh < nkv; ++hh)
+          for (int64_t e = 0; e < hd; ++e) {
+            kc[(hh * n_ctx + pos) * hd + e] = kernels::fp32_to_fp16(k[t * kvd + hh * hd + e]);
+            vc[(hh * n_ctx + pos) * hd + e] = kernels::fp32_to_fp16(v[t * kvd + hh * hd + e]);
+          }
       });
       const float scale = 1.f / std::sqrt(static_cast<float>(hd));
       // One task per (tile of tokens, kv head): the tile's query heads share
@@ -168,8 +169,8 @@ void Lfm2Model::forward_chunk(Lfm2State& st, const int32_t* tokens, int64_t n, c
       pool.parallel_for(n_tiles * nkv, [&](int64_t task, int) {
         const int64_t t0 = (n_tiles - 1 - task / nkv) * tile, g = task % nkv;
         const int64_t off = t0 * d + g * group * hd;
-        kernels::attention_f16({q + off, d, std::min(tile, n - t0), group, kc + g * hd, vc + g * hd, kvd,
-                                n_past + t0 + 1, hd, scale, mix + off, d});
+        kernels::attention_f16({q + off, d, std::min(tile, n - t0), group, kc + g * n_ctx * hd, vc + g * n_ctx * hd,
+                                hd, n_past + t0 + 1, hd, scale, mix + off, d});
       });
       float* o = scratch(bb, n * d);
       kernels::matmul(lw.wo, mix, d, n, o, d, pool);

@@ -31,7 +31,9 @@ class Lfm2State {
   }
 
   // Storage used by the forward pass.
-  std::vector<std::vector<uint16_t>> k, v;  // per layer: [n_ctx][kv_dim] F16
+  // per layer: [n_head_kv][n_ctx][head_dim] F16 (head-major: attention reads
+  // one KV head's rows as one contiguous stream)
+  std::vector<std::vector<uint16_t>> k, v;
   std::vector<std::vector<float>> conv_;    // per layer: [(conv_l-1)][n_embd]
   int64_t n_past_ = 0;
 
