@@ -60,7 +60,7 @@ int run_bench(int argc, char** argv) {
   CLI::App app{"Measure prefill and decode speed (tokens/s) of a model on this machine"};
   std::string path;
   int p = 512, n = 128, threads = 0, reps = 3, draft_batch = 8;
-  int64_t ctx = 0;
+  int64_t ctx = 0, depth = 0;
   bool json = false;
   bool no_bw = false;
   int spec = 0;
@@ -73,6 +73,9 @@ int run_bench(int argc, char** argv) {
   app.add_option("-t,--threads", threads, "threads (default: all cores)");
   app.add_option("-r,--reps", reps, "repetitions after one warm-up")->capture_default_str()->check(CLI::Range(1, 1000));
   app.add_option("--ctx", ctx, "context size (default: enough for the test)");
+  app.add_option("-d,--depth", depth,
+                 "tokens already in the context when pp, tg and verify are timed (long prompts: RAG, summaries)")
+      ->capture_default_str()->check(CLI::Range(0, 1 << 20));
   app.add_option("--draft-batch", draft_batch, "tokens in the speculative-verification measurement (0 = skip)")
       ->capture_default_str()->check(CLI::Range(0, 64));
   app.add_flag("--no-bandwidth", no_bw, "skip the memory read-bandwidth probe (decode roofline) after tg");
@@ -82,7 +85,7 @@ int run_bench(int argc, char** argv) {
   auto eng = pocketops::engine::Engine::load(path, {threads});
   const auto& m = eng->model();
   const int64_t V = m.n_vocab();
-  const int64_t need = std::max<int64_t>(p, 1) + n + draft_batch + 1;
+  const int64_t need = depth + std::max<int64_t>(p, 1) + n + draft_batch + 64 + 1;
   if (ctx == 0) ctx = std::min<int64_t>(std::max<int64_t>(need, 4096), m.config().n_ctx_train);
   if (need > ctx) throw pocketops::Error("context " + std::to_string(ctx) + " too small for the test (" + std::to_string(need) + ")");
   pocketops::model::Lfm2State st(m.config(), ctx);
@@ -94,8 +97,21 @@ int run_bench(int argc, char** argv) {
   std::vector<float> logits(static_cast<size_t>(std::max(draft_batch, 1)) * V);
   auto& pool = eng->pool();
 
+  // The context at the requested depth, filled once (untimed) and restored
+  // before each measurement (KV rows past n_past are ignored, the conv state
+  // is in the snapshot).
+  st.reset();
+  if (depth > 0) {
+    std::vector<int32_t> fill(static_cast<size_t>(depth));
+    for (auto& t : fill) t = rand_tok();
+    int64_t last = depth - 1;
+    m.forward(st, fill, std::span<const int64_t>(&last, 1), logits.data(), pool);
+  }
+  const pocketops::model::ConvSnapshot at_depth = st.snapshot();
+  auto to_depth = [&] { st.restore(at_depth); };
+
   auto run_pp = [&]() {
-    st.reset();
+    to_depth();
     std::vector<int32_t> toks(p);
     for (auto& t : toks) t = rand_tok();
     int64_t last = p - 1;
@@ -104,7 +120,7 @@ int run_bench(int argc, char** argv) {
     return std::chrono::duration<double>(Clock::now() - t0).count();
   };
   auto run_tg = [&]() {
-    st.reset();
+    to_depth();
     int32_t tok = rand_tok();
     int64_t r0 = 0;
     auto t0 = Clock::now();
@@ -116,7 +132,7 @@ int run_bench(int argc, char** argv) {
   };
   // Verification cost: one forward of draft_batch tokens (all rows) vs one token, at the same depth.
   auto run_verify = [&](int batch) {
-    st.reset();
+    to_depth();
     std::vector<int32_t> pre(64);
     for (auto& t : pre) t = rand_tok();
     int64_t last = 63;
@@ -153,6 +169,11 @@ int run_bench(int argc, char** argv) {
     const bool untied = eng->file().find_tensor("output.weight") != nullptr;
     for (const auto& t : eng->file().tensors())
       if (!(untied && t.name == "token_embd.weight")) bytes_per_token += t.nbytes;
+    // plus the K and V rows every decode step reads (F16), at the middle of the tg run
+    uint64_t kv_per_pos = 0;
+    for (int64_t il = 0; il < m.config().n_layer; ++il)
+      kv_per_pos += 2 * 2 * static_cast<uint64_t>(m.config().n_head_kv[il] * m.config().head_dim);
+    bytes_per_token += kv_per_pos * static_cast<uint64_t>(depth + n / 2);
   }
   const bool probe = n > 0 && !no_bw && bytes_per_token > 0;
   std::vector<double> probe_gbs, fracs;
@@ -213,6 +234,7 @@ int run_bench(int argc, char** argv) {
     j["file_mib"] = eng->file().file_size() / 1048576.0;
     j["threads"] = pool.size();
     j["kernels"] = kset;
+    j["depth"] = depth;
     j["pp_tokens"] = p;
     j["tg_tokens"] = n;
     j["reps"] = reps;
@@ -243,8 +265,9 @@ int run_bench(int argc, char** argv) {
     std::printf("model        %s (%s, %.1f MiB)\n", path.c_str(), mt.c_str(), eng->file().file_size() / 1048576.0);
     std::printf("threads      %d (kernels: %s)\n", pool.size(), kset.c_str());
     std::printf("load         %.3f s\n", eng->load_seconds());
-    if (p > 0) std::printf("pp%-4d       %8.2f ± %.2f tok/s\n", p, spp.mean, spp.sd);
-    if (n > 0) std::printf("tg%-4d       %8.2f ± %.2f tok/s\n", n, stg.mean, stg.sd);
+    const std::string at = depth > 0 ? " at depth " + std::to_string(depth) : "";
+    if (p > 0) std::printf("pp%-4d       %8.2f ± %.2f tok/s%s\n", p, spp.mean, spp.sd, at.c_str());
+    if (n > 0) std::printf("tg%-4d       %8.2f ± %.2f tok/s%s\n", n, stg.mean, stg.sd, at.c_str());
     if (read_gbs > 0)
       std::printf("bandwidth    %.1f GB/s read (median of probes after each tg rep) -> decode roofline %.1f tok/s, "
                   "tg at %.0f%% (per rep %.0f-%.0f%%)\n",

@@ -99,6 +99,16 @@ TEST(CliSynth, WritesALoadableModelWithTheReferenceMix) {
   auto nobw = cli("bench -m " + out + " -p 0 -n 2 -r 1 --no-bandwidth --json", false);
   ASSERT_EQ(nobw.rc, 0) << nobw.out;
   EXPECT_FALSE(nlohmann::json::parse(nobw.out).contains("read_gbs"));
+  // timed after a filled context (long prompts)
+  auto deep = cli("bench -m " + out + " -p 8 -n 2 -r 1 --depth 40 --no-bandwidth --json", false);
+  ASSERT_EQ(deep.rc, 0) << deep.out;
+  auto jd = nlohmann::json::parse(deep.out);
+  EXPECT_EQ(jd["depth"].get<int>(), 40);
+  EXPECT_GT(jd["pp_tps"].get<double>(), 0);
+  EXPECT_GT(jd["tg_tps"].get<double>(), 0);
+  auto shallow = cli("bench -m " + out + " -p 8 -n 2 -r 1 --depth 100 --ctx 64 --no-bandwidth");
+  EXPECT_EQ(shallow.rc, 1);
+  EXPECT_NE(shallow.out.find("too small"), std::string::npos) << shallow.out;
   auto bad = cli("synth --shape huge --type q4_0 -o " + out);
   EXPECT_EQ(bad.rc, 1);
   EXPECT_NE(bad.out.find("unknown shape"), std::string::npos);
