@@ -6,10 +6,16 @@
 namespace pocketops::model::ops {
 
 void rms_norm(const float* x, const float* w, float* y, int64_t n, float eps) {
-  double ss = 0;
-  for (int64_t i = 0; i < n; ++i) ss += static_cast<double>(x[i]) * x[i];
+  // four independent double sums: the single chain was latency-bound (4
+  // cycles per element on the decode path's serial work)
+  double p[4] = {0, 0, 0, 0};
+  int64_t i = 0;
+  for (; i + 4 <= n; i += 4)
+    for (int k = 0; k < 4; ++k) p[k] += static_cast<double>(x[i + k]) * x[i + k];
+  for (; i < n; ++i) p[0] += static_cast<double>(x[i]) * x[i];
+  const double ss = (p[0] + p[1]) + (p[2] + p[3]);
   const float scale = static_cast<float>(1.0 / std::sqrt(ss / n + eps));
-  for (int64_t i = 0; i < n; ++i) y[i] = x[i] * scale * w[i];
+  for (i = 0; i < n; ++i) y[i] = x[i] * scale * w[i];
 }
 
 void rope_inv_freq(float* inv_freq, int64_t d, float base) {
