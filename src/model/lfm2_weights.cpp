@@ -15,6 +15,7 @@
 
 #include "common/error.h"
 #include "kernels/dequantize.h"
+#include "kernels/dispatch.h"
 #include "kernels/thread_pool.h"
 
 namespace pocketops::model {
@@ -101,6 +102,8 @@ void release_pages(const uint8_t* p, size_t n) {
 void Lfm2Weights::repack() {
   const char* env = std::getenv("POCKETOPS_REPACK");
   if (env && std::strcmp(env, "0") == 0) return;
+  const bool forced = env && std::strcmp(env, "1") == 0;
+  if (!forced && !kernels::active_kernels().repack_by_default) return;
   std::mutex mu;
   auto one = [&](kernels::Matrix& m) {
     if (!m.data || m.packed) return;
