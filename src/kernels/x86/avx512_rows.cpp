@@ -95,27 +95,6 @@ void attn_group(const float* q, int64_t n_q, const uint16_t* k, const uint16_t* 
   }
   for (int64_t h = 0; h < n_q; ++h)
     for (int64_t e = 0; e < hd; e += 16) _mm512_storeu_ps(out + h * hd + e, _mm512_setzero_ps());
-  if (hd == 64) {
-    __m512 o[kMaxQ][4];
-    for (int64_t h = 0; h < n_q; ++h)
-      for (int c = 0; c < 4; ++c) o[h][c] = _mm512_setzero_ps();
-    for (int64_t j = 0; j < npos; ++j) {
-      const uint16_t* vr = v + j * kv_stride;
-      const __m512 v0 = ldh(vr), v1 = ldh(vr + 16), v2 = ldh(vr + 32), v3 = ldh(vr + 48);
-      for (int64_t h = 0; h < n_q; ++h) {
-        const __m512 p = _mm512_set1_ps(scores[h * npos + j]);
-        o[h][0] = _mm512_fmadd_ps(p, v0, o[h][0]);
-        o[h][1] = _mm512_fmadd_ps(p, v1, o[h][1]);
-        o[h][2] = _mm512_fmadd_ps(p, v2, o[h][2]);
-        o[h][3] = _mm512_fmadd_ps(p, v3, o[h][3]);
-      }
-    }
-    for (int64_t h = 0; h < n_q; ++h) {
-      const __m512 s = _mm512_set1_ps(inv[h]);
-      for (int c = 0; c < 4; ++c) _mm512_storeu_ps(out + h * hd + 16 * c, _mm512_mul_ps(o[h][c], s));
-    }
-    return;
-  }
   for (int64_t j = 0; j < npos; ++j) {
     const uint16_t* vr = v + j * kv_stride;
     for (int64_t e = 0; e < hd; e += 16) {
@@ -263,8 +242,8 @@ void fill_avx512_rows(KernelSet& ks) {
 }
 
 namespace {
-// Per token with the older kernels when the head size is not 64 or the query
-// group is wider than a tile; tiles of whole tokens otherwise.
+// Head size 64: tiles of whole tokens (or of up to 16 heads of one token when
+// the group is wider); other head sizes per token with attn_group.
 void attn512(const AttnTile& a, float* scores) {
   if (a.hd == 64 && a.n_q <= kTileQ) {
     const int64_t per = kTileQ / a.n_q;  // tokens per pass
@@ -276,6 +255,19 @@ void attn512(const AttnTile& a, float* scores) {
       s.npos0 = a.npos0 + t0;
       attn_tile64(s, scores);
     }
+    return;
+  }
+  if (a.hd == 64) {  // a group wider than a tile: one token and up to 16 heads per pass
+    for (int64_t t = 0; t < a.n_tok; ++t)
+      for (int64_t h0 = 0; h0 < a.n_q; h0 += kTileQ) {
+        AttnTile s = a;
+        s.q = a.q + t * a.q_stride + h0 * 64;
+        s.out = a.out + t * a.out_stride + h0 * 64;
+        s.n_tok = 1;
+        s.n_q = a.n_q - h0 < kTileQ ? a.n_q - h0 : kTileQ;
+        s.npos0 = a.npos0 + t;
+        attn_tile64(s, scores);
+      }
     return;
   }
   const int64_t hd = a.hd;
