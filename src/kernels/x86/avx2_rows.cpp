@@ -165,8 +165,7 @@ void attn_tile64(const AttnTile& a, float* scores) {
   }
 }
 
-// Head size 64 in tiles; other sizes with plain loops per token (compiled for
-// this ISA, no shared helpers).
+// Head size 64 in tiles; other sizes with the scalar reference.
 void attn256(const AttnTile& a, float* scores) {
   if (a.hd == 64 && a.n_q <= kTileQ) {
     const int64_t per = kTileQ / a.n_q;
@@ -180,30 +179,7 @@ void attn256(const AttnTile& a, float* scores) {
     }
     return;
   }
-  const int64_t hd = a.hd;
-  for (int64_t t = 0; t < a.n_tok; ++t) {
-    const int64_t npos = a.npos0 + t;
-    for (int64_t h = 0; h < a.n_q; ++h) {
-      const float* qh = a.q + t * a.q_stride + h * hd;
-      float* out = a.out + t * a.out_stride + h * hd;
-      float mx = -INFINITY;
-      for (int64_t j = 0; j < npos; ++j) {
-        float s = 0;
-        for (int64_t e = 0; e < hd; ++e) s += qh[e] * _cvtsh_ss(a.k[j * a.kv_stride + e]);
-        scores[j] = s * a.scale;
-        mx = scores[j] > mx ? scores[j] : mx;
-      }
-      double sum = 0;
-      for (int64_t j = 0; j < npos; ++j) {
-        scores[j] = expf(scores[j] - mx);
-        sum += scores[j];
-      }
-      const float inv = static_cast<float>(1.0 / sum);
-      for (int64_t e = 0; e < hd; ++e) out[e] = 0.f;
-      for (int64_t j = 0; j < npos; ++j)
-        for (int64_t e = 0; e < hd; ++e) out[e] += scores[j] * inv * _cvtsh_ss(a.v[j * a.kv_stride + e]);
-    }
-  }
+  attention_f16_scalar(a, scores);  // other head sizes: the scalar reference (baseline code)
 }
 
 }  // namespace

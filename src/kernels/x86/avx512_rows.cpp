@@ -270,35 +270,15 @@ void attn512(const AttnTile& a, float* scores) {
       }
     return;
   }
+  if (a.hd % 16 != 0) {  // unusual head size: the scalar reference (baseline code, an ordinary call)
+    attention_f16_scalar(a, scores);
+    return;
+  }
   const int64_t hd = a.hd;
   for (int64_t t = 0; t < a.n_tok; ++t) {
     const float* q = a.q + t * a.q_stride;
     float* out = a.out + t * a.out_stride;
     const int64_t npos = a.npos0 + t;
-    if (hd % 16 != 0) {
-      // unusual head size: plain loops (compiled for this ISA, no shared helpers)
-      for (int64_t h = 0; h < a.n_q; ++h) {
-        const float* qh = q + h * hd;
-        float* sc = scores + h * npos;
-        float mx = -INFINITY;
-        for (int64_t j = 0; j < npos; ++j) {
-          float s = 0;
-          for (int64_t e = 0; e < hd; ++e) s += qh[e] * _cvtsh_ss(a.k[j * a.kv_stride + e]);
-          sc[j] = s * a.scale;
-          mx = sc[j] > mx ? sc[j] : mx;
-        }
-        double sum = 0;
-        for (int64_t j = 0; j < npos; ++j) {
-          sc[j] = expf(sc[j] - mx);
-          sum += sc[j];
-        }
-        const float inv = static_cast<float>(1.0 / sum);
-        for (int64_t e = 0; e < hd; ++e) out[h * hd + e] = 0.f;
-        for (int64_t j = 0; j < npos; ++j)
-          for (int64_t e = 0; e < hd; ++e) out[h * hd + e] += sc[j] * inv * _cvtsh_ss(a.v[j * a.kv_stride + e]);
-      }
-      continue;
-    }
     for (int64_t h0 = 0; h0 < a.n_q; h0 += kMaxQ) {
       const int64_t nq = a.n_q - h0 < kMaxQ ? a.n_q - h0 : kMaxQ;
       attn_group(q + h0 * hd, nq, a.k, a.v, a.kv_stride, npos, hd, a.scale, scores, out + h0 * hd);
