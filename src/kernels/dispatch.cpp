@@ -54,6 +54,7 @@ void choose() {
 #if !(defined(__x86_64__) || defined(_M_X64))
 // Non-x86 builds compile no x86/ sources: no SIMD sets (an ARM set would go here).
 const KernelSet* avx2_kernels() { return nullptr; }
+const KernelSet* avx512vnni_kernels() { return nullptr; }
 const KernelSet* avx512_kernels() { return nullptr; }
 #endif
 
@@ -65,6 +66,7 @@ const KernelSet& scalar_kernels() {
 std::vector<const KernelSet*> available_kernel_sets() {
   std::vector<const KernelSet*> v;
   if (const KernelSet* k = avx512_kernels()) v.push_back(k);
+  if (const KernelSet* k = avx512vnni_kernels()) v.push_back(k);
   if (const KernelSet* k = avx2_kernels()) v.push_back(k);
   v.push_back(&scalar_kernels());
   return v;

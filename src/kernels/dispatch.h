@@ -1,6 +1,7 @@
 // Runtime kernel selection: one table of function pointers per instruction
-// set (scalar reference, AVX2, AVX-512/VNNI), chosen once from the CPU's
-// features. Model code only calls matmul(); SIMD code only fills tables.
+// set (scalar reference, AVX2, AVX-512 with VNNI, AVX-512 with VNNI + BF16),
+// chosen once from the CPU's features. Model code only calls matmul(); SIMD
+// code only fills tables.
 #pragma once
 #include <cstddef>
 #include <cstdint>
@@ -62,14 +63,16 @@ struct KernelSet {
 const KernelSet& scalar_kernels();
 // Sets available on this CPU, best first (always ends with scalar).
 std::vector<const KernelSet*> available_kernel_sets();
-// The set in use: best available, or POCKETOPS_KERNELS=scalar|avx2|avx512 when set.
+// The set in use: best available, or POCKETOPS_KERNELS=scalar|avx2|avx512vnni|avx512
+// when set.
 const KernelSet& active_kernels();
 // Overrides the active set (tests, benchmarks); name must be available.
 void set_active_kernels(const std::string& name);
 
 // Registration hooks implemented by the SIMD translation units (return
 // nullptr when the CPU lacks the features or the build lacks the code).
-const KernelSet* avx2_kernels();
-const KernelSet* avx512_kernels();
+const KernelSet* avx2_kernels();        // AVX2 + FMA + F16C + BMI2
+const KernelSet* avx512vnni_kernels();  // + AVX-512 F/BW/VL/DQ/VNNI (Cascade Lake, Ice Lake)
+const KernelSet* avx512_kernels();      // + AVX512-BF16 (Zen 4, Sapphire Rapids)
 
 }  // namespace pocketops::kernels

@@ -1,5 +1,7 @@
-// AVX-512 (F/BW/VL/DQ + VNNI + BF16) kernel set: the shared 256-bit kernels
-// with vpdpbusd integer dot products, plus 512-bit F32 and vdpbf16ps BF16 dots.
+// AVX-512 (F/BW/VL/DQ + VNNI) kernels: the shared 256-bit kernels with
+// vpdpbusd integer dot products, a 512-bit F32 dot, and the packed 512-bit
+// kernels. This is the avx512vnni set (Cascade Lake / Ice Lake servers);
+// the avx512 set adds the BF16 kernels of avx512bf16_packed.cpp on top.
 #if defined(__x86_64__)
 // GCC 12 warns about _mm512_undefined_* inside its own intrinsic headers.
 #pragma GCC diagnostic ignored "-Wuninitialized"
@@ -20,23 +22,6 @@ namespace {
 #include "kernels/x86/dot256.inc"
 #include "kernels/x86/gemm256.inc"
 #undef PO_VNNI
-
-// BF16 x BF16 with vdpbf16ps (products are exact in fp32; denormals flush).
-float vd_bf16_512(int64_t n, const void* vw, const void* va) {
-  const uint16_t* w = static_cast<const uint16_t*>(vw);
-  const uint16_t* a = static_cast<const uint16_t*>(va);
-  __m512 s0 = _mm512_setzero_ps(), s1 = s0;
-  int64_t i = 0;
-  for (; i + 64 <= n; i += 64) {
-    s0 = _mm512_dpbf16_ps(s0, (__m512bh)_mm512_loadu_si512(w + i), (__m512bh)_mm512_loadu_si512(a + i));
-    s1 = _mm512_dpbf16_ps(s1, (__m512bh)_mm512_loadu_si512(w + i + 32), (__m512bh)_mm512_loadu_si512(a + i + 32));
-  }
-  for (; i + 32 <= n; i += 32)
-    s0 = _mm512_dpbf16_ps(s0, (__m512bh)_mm512_loadu_si512(w + i), (__m512bh)_mm512_loadu_si512(a + i));
-  float s = _mm512_reduce_add_ps(_mm512_add_ps(s0, s1));
-  for (; i < n; ++i) s += bf2f(w[i]) * bf2f(a[i]);
-  return s;
-}
 
 float vd_f32_512(int64_t n, const void* vw, const void* va) {
   const float* w = static_cast<const float*>(vw);
@@ -59,8 +44,8 @@ void fill_avx512_kernels(KernelSet& k) {
   fill_256(k);
   fill_gemm_256(k);
   k.vec_dot[static_cast<int>(TensorType::F32)] = vd_f32_512;
-  // F16 keeps the 256-bit kernel: measured faster on Zen 4 than 512-bit vcvtph2ps
-  k.vec_dot[static_cast<int>(TensorType::BF16)] = vd_bf16_512;
+  // F16 keeps the 256-bit kernel: measured faster on Zen 4 than 512-bit
+  // vcvtph2ps; so does BF16 unless the CPU has vdpbf16ps (fill_avx512_bf16).
   fill_avx512_packed(k);
   fill_avx512_packed_k(k);
   fill_avx512_packed_16bit(k);

@@ -1,9 +1,10 @@
 // AVX-512 kernels over 16-bit float weights repacked at load into 16-row
-// groups. BF16: one zmm holds elements (2p, 2p+1) of 16 rows, so one
-// vdpbf16ps with a broadcast activation pair updates 16 outputs. F16: the
-// same 64 bytes hold column 2p of the 16 rows, then column 2p+1, converted
-// with vcvtph2ps and used by two FMAs. One weight load serves up to 8 tokens
-// (prefill, speculative verification).
+// groups. F16: the 64 bytes of pair p hold column 2p of the 16 rows, then
+// column 2p+1, converted with vcvtph2ps. BF16: one zmm holds elements
+// (2p, 2p+1) of 16 rows; widened with a shift / mask. Both then take two
+// FMAs per token with the activations as floats; one weight load serves up
+// to 8 tokens (prefill, speculative verification). CPUs with AVX512-BF16 get
+// a vdpbf16ps tile for BF16 instead (avx512bf16_packed.cpp, same layout).
 #if defined(__x86_64__)
 #pragma GCC diagnostic ignored "-Wuninitialized"
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
@@ -148,17 +149,10 @@ void row_f16(const uint8_t* packed, int64_t cols, int64_t r, float* y) {
   }
 }
 
-inline __m512bh bcast_pair(const uint8_t* a) {
-  int32_t v;
-  std::memcpy(&v, a, 4);
-  return (__m512bh)_mm512_set1_epi32(v);
-}
-
 // T tokens x 16 rows of one group. U independent accumulator sets hide the
-// latency when few tokens share a weight load. BF16: one vdpbf16ps per token
-// and pair with the activations as BF16 pairs (a, stride as bytes). F16: per
-// pair, the two columns converted with vcvtph2ps and one FMA each per token,
-// with the activations as floats (prep_f16; stride as bytes).
+// latency when few tokens share a weight load. Per pair, the two columns
+// widened to floats and one FMA each per token, with the activations as
+// floats (prep_16bit; stride as bytes).
 template <bool kF16, int T>
 inline void tile(const uint8_t* pw, int64_t np, const uint8_t* a, size_t as, float* y, int64_t ldy, int64_t n_rows,
                  bool stream) {
@@ -181,20 +175,20 @@ inline void tile(const uint8_t* pw, int64_t np, const uint8_t* a, size_t as, flo
 #pragma GCC unroll 4
     for (int k = 0; k < 4; ++k) {
       const uint8_t* v = pw + (p + k) * 64;
+      __m512 w0, w1;  // columns 2(p+k) and 2(p+k)+1 of the 16 rows
       if constexpr (kF16) {
-        const __m512 w0 = _mm512_cvtph_ps(_mm256_load_si256(reinterpret_cast<const __m256i*>(v)));
-        const __m512 w1 = _mm512_cvtph_ps(_mm256_load_si256(reinterpret_cast<const __m256i*>(v + 32)));
+        w0 = _mm512_cvtph_ps(_mm256_load_si256(reinterpret_cast<const __m256i*>(v)));
+        w1 = _mm512_cvtph_ps(_mm256_load_si256(reinterpret_cast<const __m256i*>(v + 32)));
+      } else {  // bf16 pair (even, odd) per dword: the float is the top half
+        const __m512i d = _mm512_load_si512(v);
+        w0 = _mm512_castsi512_ps(_mm512_slli_epi32(d, 16));
+        w1 = _mm512_castsi512_ps(_mm512_and_si512(d, _mm512_set1_epi32(static_cast<int>(0xFFFF0000u))));
+      }
 #pragma GCC unroll 8
-        for (int t = 0; t < T; ++t) {
-          const float* xt = reinterpret_cast<const float*>(a + t * as) + 2 * (p + k);
-          acc[k % U][t] = _mm512_fmadd_ps(w0, _mm512_set1_ps(xt[0]), acc[k % U][t]);
-          acc[k % U][t] = _mm512_fmadd_ps(w1, _mm512_set1_ps(xt[1]), acc[k % U][t]);
-        }
-      } else {
-        const __m512bh w = (__m512bh)_mm512_load_si512(v);
-#pragma GCC unroll 8
-        for (int t = 0; t < T; ++t)
-          acc[k % U][t] = _mm512_dpbf16_ps(acc[k % U][t], w, bcast_pair(a + t * as + (p + k) * 4));
+      for (int t = 0; t < T; ++t) {
+        const float* xt = reinterpret_cast<const float*>(a + t * as) + 2 * (p + k);
+        acc[k % U][t] = _mm512_fmadd_ps(w0, _mm512_set1_ps(xt[0]), acc[k % U][t]);
+        acc[k % U][t] = _mm512_fmadd_ps(w1, _mm512_set1_ps(xt[1]), acc[k % U][t]);
       }
     }
   }
@@ -223,35 +217,33 @@ void gemm_16bit(int64_t n, const uint8_t* packed, int64_t r0, int64_t n_rows, co
   }
 }
 
-size_t prep_none(int64_t, const uint8_t*, size_t, int64_t, void*) { return 0; }
-
-void pg_bf16(int64_t n, const uint8_t* packed, int64_t r0, int64_t n_rows, const uint8_t* a, size_t as, const void*,
-             int64_t n_tok, float* y, int64_t ldy) {
-  gemm_16bit<false>(n, packed, r0, n_rows, a, as, n_tok, y, ldy);
-}
-
-// The F16 activation rows (already rounded to F16, as the scalar reference
-// does) widened to floats once per matmul.
-size_t prep_f16(int64_t n, const uint8_t* a, size_t as, int64_t n_tok, void* out) {
+// The F16 / BF16 activation rows (already rounded to 16 bits, as the scalar
+// reference does) widened to floats once per matmul.
+template <bool kF16>
+size_t prep_16bit(int64_t n, const uint8_t* a, size_t as, int64_t n_tok, void* out) {
   if (!out) return static_cast<size_t>(n * n_tok) * sizeof(float);
   float* x = static_cast<float*>(out);
   for (int64_t t = 0; t < n_tok; ++t) {
     const uint8_t* at = a + t * as;
     int64_t i = 0;
-    for (; i + 16 <= n; i += 16)
-      _mm512_storeu_ps(x + t * n + i, _mm512_cvtph_ps(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(at + 2 * i))));
+    for (; i + 16 <= n; i += 16) {
+      const __m256i h = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(at + 2 * i));
+      _mm512_storeu_ps(x + t * n + i, kF16 ? _mm512_cvtph_ps(h)
+                                           : _mm512_castsi512_ps(_mm512_slli_epi32(_mm512_cvtepu16_epi32(h), 16)));
+    }
     for (; i < n; ++i) {
       uint16_t h;
       std::memcpy(&h, at + 2 * i, 2);
-      x[t * n + i] = _cvtsh_ss(h);
+      x[t * n + i] = kF16 ? _cvtsh_ss(h) : bf16_f32(h);
     }
   }
   return 0;
 }
 
-void pg_f16(int64_t n, const uint8_t* packed, int64_t r0, int64_t n_rows, const uint8_t*, size_t, const void* prep,
-            int64_t n_tok, float* y, int64_t ldy) {
-  gemm_16bit<true>(n, packed, r0, n_rows, static_cast<const uint8_t*>(prep), static_cast<size_t>(n) * sizeof(float),
+template <bool kF16>
+void pg_16bit(int64_t n, const uint8_t* packed, int64_t r0, int64_t n_rows, const uint8_t*, size_t, const void* prep,
+              int64_t n_tok, float* y, int64_t ldy) {
+  gemm_16bit<kF16>(n, packed, r0, n_rows, static_cast<const uint8_t*>(prep), static_cast<size_t>(n) * sizeof(float),
                    n_tok, y, ldy);
 }
 
@@ -260,13 +252,13 @@ void pg_f16(int64_t n, const uint8_t* packed, int64_t r0, int64_t n_rows, const 
 void fill_avx512_packed_16bit(KernelSet& k) {
   const int h = static_cast<int>(TensorType::F16);
   k.pack[h] = pack_f16;
-  k.packed_gemm[h] = pg_f16;
-  k.packed_prep[h] = prep_f16;
+  k.packed_gemm[h] = pg_16bit<true>;
+  k.packed_prep[h] = prep_16bit<true>;
   k.packed_row[h] = row_f16;
   const int b = static_cast<int>(TensorType::BF16);
   k.pack[b] = pack_bf16;
-  k.packed_gemm[b] = pg_bf16;
-  k.packed_prep[b] = prep_none;
+  k.packed_gemm[b] = pg_16bit<false>;
+  k.packed_prep[b] = prep_16bit<false>;
   k.packed_row[b] = row_bf16;
 }
 

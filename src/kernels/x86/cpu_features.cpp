@@ -1,5 +1,5 @@
-// Baseline-compiled CPU feature checks and the avx2_kernels()/avx512_kernels()
-// hooks: SIMD code runs only after __builtin_cpu_supports says it may.
+// Baseline-compiled CPU feature checks and the avx2_kernels() / avx512vnni_kernels() /
+// avx512_kernels() hooks: SIMD code runs only after __builtin_cpu_supports says it may.
 
 #include <cpuid.h>
 
@@ -22,11 +22,18 @@ bool has_avx2() {
          __builtin_cpu_supports("bmi2");
 }
 
-bool has_avx512() {
+bool has_avx512_vnni() {
   __builtin_cpu_init();
   return has_avx2() && __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
          __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512dq") &&
-         __builtin_cpu_supports("avx512vnni") && __builtin_cpu_supports("avx512bf16");
+         __builtin_cpu_supports("avx512vnni");
+}
+
+bool has_avx512_bf16() { return has_avx512_vnni() && __builtin_cpu_supports("avx512bf16"); }
+
+void fill_avx512_with_bf16(KernelSet& k) {
+  x86::fill_avx512_kernels(k);
+  x86::fill_avx512_bf16(k);
 }
 
 KernelSet* build(const char* name, void (*fill)(KernelSet&)) {
@@ -43,8 +50,13 @@ const KernelSet* avx2_kernels() {
   return k;
 }
 
+const KernelSet* avx512vnni_kernels() {
+  static const KernelSet* k = has_avx512_vnni() ? build("avx512vnni", x86::fill_avx512_kernels) : nullptr;
+  return k;
+}
+
 const KernelSet* avx512_kernels() {
-  static const KernelSet* k = has_avx512() ? build("avx512", x86::fill_avx512_kernels) : nullptr;
+  static const KernelSet* k = has_avx512_bf16() ? build("avx512", fill_avx512_with_bf16) : nullptr;
   return k;
 }
 

@@ -1,12 +1,13 @@
 // Internal: fill functions implemented by the ISA-specific translation units
-// (avx2_kernels.cpp, avx512_kernels.cpp). Call only after a CPU feature check.
+// (avx2_kernels.cpp, avx512_kernels.cpp, ...). Call only after a CPU feature check.
 #pragma once
 #include "kernels/dispatch.h"
 
 namespace pocketops::kernels::x86 {
 
 void fill_avx2_kernels(KernelSet& k);
-void fill_avx512_kernels(KernelSet& k);
+void fill_avx512_kernels(KernelSet& k);  // the avx512vnni set
+void fill_avx512_bf16(KernelSet& k);     // avx512bf16_packed.cpp: on top of it, the avx512 set
 void fill_avx512_packed(KernelSet& k);  // avx512_packed.cpp
 void fill_avx512_packed_k(KernelSet& k);  // avx512_packed_k.cpp (Q4_K, Q6_K)
 void fill_avx512_packed_16bit(KernelSet& k);  // avx512_packed_16bit.cpp
