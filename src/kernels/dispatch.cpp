@@ -77,6 +77,12 @@ const KernelSet& active_kernels() {
   return *g_active;
 }
 
+QuantizeFn activation_quantizer(const KernelSet& ks, TensorType at) {
+  const int i = static_cast<int>(at);
+  if (i < 0 || i >= kMaxTypes) return nullptr;
+  return ks.quantize[i] ? ks.quantize[i] : scalar_kernels().quantize[i];
+}
+
 void set_active_kernels(const std::string& name) {
   std::call_once(g_once, choose);
   for (const KernelSet* s : available_kernel_sets()) {

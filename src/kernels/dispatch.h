@@ -66,6 +66,10 @@ std::vector<const KernelSet*> available_kernel_sets();
 // The set in use: best available, or POCKETOPS_KERNELS=scalar|avx2|avx512vnni|avx512
 // when set.
 const KernelSet& active_kernels();
+// The set's converter from floats to activation format `at` (F16 for the KV
+// cache, Q8_0, ...); the scalar reference's when the set has none. Results are
+// byte-identical either way.
+QuantizeFn activation_quantizer(const KernelSet& ks, gguf::TensorType at);
 // Overrides the active set (tests, benchmarks); name must be available.
 void set_active_kernels(const std::string& name);
 

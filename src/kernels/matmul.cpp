@@ -83,8 +83,7 @@ void matmul_many_with(const KernelSet& ks, std::span<const MatmulTarget> outs, c
       return;
     }
   }
-  const int ai = static_cast<int>(at);
-  QuantizeFn quant = ks.quantize[ai] ? ks.quantize[ai] : scalar_kernels().quantize[ai];
+  QuantizeFn quant = activation_quantizer(ks, at);
   if (!quant) throw Error("matmul: no activation kernel for " + gguf::type_name(at));
   const size_t a_stride = gguf::row_bytes(at, cols);
   const uint8_t* act = quantize_activations(quant, at, x, ldx, cols, n_tok, pool);

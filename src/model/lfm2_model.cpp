@@ -10,7 +10,7 @@
 #include "common/error.h"
 #include "kernels/attention.h"
 #include "kernels/dequantize.h"
-#include "kernels/fp16.h"
+#include "kernels/dispatch.h"
 #include "kernels/matmul.h"
 #include "model/ops.h"
 
@@ -116,12 +116,7 @@ void Lfm2Model::forward_chunk(Lfm2State& st, const int32_t* tokens, int64_t n, c
   float* h = scratch(hb, n * d);  // normed input / mixer output
   // x += o, then h = norm(x) with the next block's weights (none: add only).
   auto residual_then_norm = [&](const float* o, const float* norm) {
-    for_tokens([&](int64_t t) {
-      float* xt = x + t * d;
-      const float* ot = o + t * d;
-      for (int64_t i = 0; i < d; ++i) xt[i] += ot[i];
-      if (norm) ops::rms_norm(xt, norm, h + t * d, d, eps);
-    });
+    for_tokens([&](int64_t t) { ops::add_rms_norm(x + t * d, o + t * d, norm, h + t * d, d, eps); });
   };
   for (int64_t t = 0; t < n; ++t) {
     const auto& e = w_.tok_embd;
@@ -143,23 +138,25 @@ void Lfm2Model::forward_chunk(Lfm2State& st, const int32_t* tokens, int64_t n, c
       kernels::matmul_many(qkv, h, d, n, pool);
       uint16_t* kc = st.k[il].data();
       uint16_t* vc = st.v[il].data();
+      const kernels::QuantizeFn to_f16 =
+          kernels::activation_quantizer(kernels::active_kernels(), gguf::TensorType::F16);
       for_tokens([&](int64_t t) {
         const int64_t pos = n_past + t;
+        thread_local std::vector<float> csb;  // this position's RoPE cos / sin, shared by the heads
+        float* cs = scratch(csb, hd);
+        ops::rope_cos_sin(cs, hd, pos, inv_freq_.data());
         for (int64_t hh = 0; hh < nh; ++hh) {
           float* qh = q + t * d + hh * hd;
           ops::rms_norm(qh, lw.q_norm, qh, hd, eps);
-          ops::rope_neox(qh, hd, pos, inv_freq_.data());
+          ops::rope_neox(qh, hd, cs);
         }
         for (int64_t hh = 0; hh < nkv; ++hh) {
           float* kh = k + t * kvd + hh * hd;
           ops::rms_norm(kh, lw.k_norm, kh, hd, eps);
-          ops::rope_neox(kh, hd, pos, inv_freq_.data());
+          ops::rope_neox(kh, hd, cs);
+          to_f16(kh, kc + (hh * n_ctx + pos) * hd, hd);
+          to_f16(v + t * kvd + hh * hd, vc + (hh * n_ctx + pos) * hd, hd);
         }
-        for (int64_t hh = 0; hh < nkv; ++hh)
-          for (int64_t e = 0; e < hd; ++e) {
-            kc[(hh * n_ctx + pos) * hd + e] = kernels::fp32_to_fp16(k[t * kvd + hh * hd + e]);
-            vc[(hh * n_ctx + pos) * hd + e] = kernels::fp32_to_fp16(v[t * kvd + hh * hd + e]);
-          }
       });
       const float scale = 1.f / std::sqrt(static_cast<float>(hd));
       // One task per (tile of tokens, kv head): the tile's query heads share
@@ -178,27 +175,27 @@ void Lfm2Model::forward_chunk(Lfm2State& st, const int32_t* tokens, int64_t n, c
     } else {
       float* bcx = scratch(cb, n * 3 * d);
       kernels::matmul(lw.in_proj, h, d, n, bcx, 3 * d, pool);
-      // bx = B * x for every token (stored in h, which is free now).
+      // bx = B * x per token (kept in h, which is free now, for the conv
+      // state and the trace), and the depthwise causal conv over [state; bx]
+      // (kernel index 0 = oldest step) in the same task: a token's window
+      // takes the earlier tokens' B * x from bcx, not from bx, which other
+      // tasks may still be writing.
       float* bx = h;
-      for_tokens([&](int64_t t) {
-        const float* r = bcx + t * 3 * d;
-        for (int64_t c = 0; c < d; ++c) bx[t * d + c] = r[c] * r[2 * d + c];
-      });
-      if (trace) std::copy(bx, bx + n * d, trace->bx[il].begin() + row_base * d);
-      // Depthwise causal conv over [state; bx], kernel index 0 = oldest step.
       std::vector<float>& state = st.conv_[il];
       for_tokens([&](int64_t t) {
         const float* c_gate = bcx + t * 3 * d + d;
         for (int64_t c = 0; c < d; ++c) {
           float acc = 0;
           for (int64_t kk = 0; kk < L; ++kk) {
-            const int64_t src = t - (L - 1) + kk;  // index into bx; negative -> state
-            const float val = src >= 0 ? bx[src * d + c] : state[(L - 1 + src) * d + c];
+            const int64_t src = t - (L - 1) + kk;  // token index; negative -> state
+            const float val = src >= 0 ? bcx[src * 3 * d + c] * bcx[src * 3 * d + 2 * d + c] : state[(L - 1 + src) * d + c];
             acc += lw.conv[c * L + kk] * val;
           }
           mix[t * d + c] = c_gate[c] * acc;
+          bx[t * d + c] = bcx[t * 3 * d + c] * bcx[t * 3 * d + 2 * d + c];
         }
       });
+      if (trace) std::copy(bx, bx + n * d, trace->bx[il].begin() + row_base * d);
       conv_state_after(state.data(), state.data(), bx, n, L, d);  // in place
       float* o = scratch(bb, n * d);
       kernels::matmul(lw.out_proj, mix, d, n, o, d, pool);
