@@ -183,16 +183,18 @@ void Lfm2Model::forward_chunk(Lfm2State& st, const int32_t* tokens, int64_t n, c
       float* bx = h;
       std::vector<float>& state = st.conv_[il];
       for_tokens([&](int64_t t) {
-        const float* c_gate = bcx + t * 3 * d + d;
+        float* m = mix + t * d;
+        std::fill(m, m + d, 0.f);
+        for (int64_t kk = 0; kk < L; ++kk) {  // taps in the reference's summation order
+          const int64_t src = t - (L - 1) + kk;  // token index; negative -> state
+          const float* w = lw.conv_taps.data() + kk * d;
+          if (src >= 0) ops::conv_tap(m, w, bcx + src * 3 * d, bcx + src * 3 * d + 2 * d, d);
+          else ops::conv_tap_state(m, w, state.data() + (L - 1 + src) * d, d);
+        }
+        const float* r = bcx + t * 3 * d;  // B, C (gate), x
         for (int64_t c = 0; c < d; ++c) {
-          float acc = 0;
-          for (int64_t kk = 0; kk < L; ++kk) {
-            const int64_t src = t - (L - 1) + kk;  // token index; negative -> state
-            const float val = src >= 0 ? bcx[src * 3 * d + c] * bcx[src * 3 * d + 2 * d + c] : state[(L - 1 + src) * d + c];
-            acc += lw.conv[c * L + kk] * val;
-          }
-          mix[t * d + c] = c_gate[c] * acc;
-          bx[t * d + c] = bcx[t * 3 * d + c] * bcx[t * 3 * d + 2 * d + c];
+          m[c] *= r[d + c];
+          bx[t * d + c] = r[c] * r[2 * d + c];
         }
       });
       if (trace) std::copy(bx, bx + n * d, trace->bx[il].begin() + row_base * d);

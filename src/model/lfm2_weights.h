@@ -19,7 +19,8 @@ struct LayerWeights {
   const float* k_norm = nullptr;     // [head_dim]
   // short-conv layers
   kernels::Matrix in_proj, out_proj;
-  const float* conv = nullptr;       // [n_embd][conv_l]
+  const float* conv = nullptr;       // [n_embd][conv_l] (as in the file)
+  std::vector<float> conv_taps;      // the same, [conv_l][n_embd]: one contiguous row per tap
 };
 
 struct Lfm2Weights {

@@ -41,6 +41,15 @@ void add_rms_norm(float* __restrict x, const float* __restrict o, const float* _
   for (i = 0; i < n; ++i) y[i] = x[i] * scale * w[i];
 }
 
+void conv_tap(float* __restrict acc, const float* __restrict w, const float* __restrict b, const float* __restrict c,
+              int64_t n) {
+  for (int64_t i = 0; i < n; ++i) acc[i] += w[i] * (b[i] * c[i]);
+}
+
+void conv_tap_state(float* __restrict acc, const float* __restrict w, const float* __restrict s, int64_t n) {
+  for (int64_t i = 0; i < n; ++i) acc[i] += w[i] * s[i];
+}
+
 void rope_inv_freq(float* inv_freq, int64_t d, float base) {
   for (int64_t i = 0; i < d / 2; ++i)
     inv_freq[i] = static_cast<float>(std::pow(static_cast<double>(base), -2.0 * i / d));

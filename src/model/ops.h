@@ -18,6 +18,11 @@ void rope_cos_sin(float* cs, int64_t d, int64_t pos, const float* inv_freq);
 void rope_neox(float* x, int64_t d, const float* cs);
 // inv_freq[i] = base^(-2i/d), i < d/2
 void rope_inv_freq(float* inv_freq, int64_t d, float base);
+// One tap of the short convolution over n channels: acc[i] += w[i] * (b[i] * c[i])
+// (b, c: the B and x thirds of a token's in_proj row), or acc[i] += w[i] * s[i]
+// (s: a row of the conv state). No argument may overlap another.
+void conv_tap(float* acc, const float* w, const float* b, const float* c, int64_t n);
+void conv_tap_state(float* acc, const float* w, const float* s, int64_t n);
 // y[i] = silu(g[i]) * u[i]
 void swiglu(const float* g, const float* u, float* y, int64_t n);
 float silu(float x);
