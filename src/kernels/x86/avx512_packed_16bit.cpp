@@ -20,6 +20,7 @@ namespace pocketops::kernels::x86 {
 namespace {
 
 #include "kernels/x86/token_tiles.inc"
+#include "kernels/x86/tile16.inc"
 
 using gguf::TensorType;
 
@@ -149,73 +150,30 @@ void row_f16(const uint8_t* packed, int64_t cols, int64_t r, float* y) {
   }
 }
 
-// T tokens x 16 rows of one group. U independent accumulator sets hide the
-// latency when few tokens share a weight load. Per pair, the two columns
-// widened to floats and one FMA each per token, with the activations as
-// floats (prep_16bit; stride as bytes).
-template <bool kF16, int T>
-inline void tile(const uint8_t* pw, int64_t np, const uint8_t* a, size_t as, float* y, int64_t ldy, int64_t n_rows,
-                 bool stream) {
-  constexpr int U = T <= 2 ? 4 : (T <= 4 ? 2 : 1);
-  __m512 acc[U][T];
-#pragma GCC unroll 4
-  for (int u = 0; u < U; ++u)
-#pragma GCC unroll 8
-    for (int t = 0; t < T; ++t) acc[u][t] = _mm512_setzero_ps();
-  for (int64_t p = 0; p < np; p += 4) {
-    if (stream) {  // first pass over the group: stream ahead (later token tiles hit the cache)
-      const char* pf = reinterpret_cast<const char*>(pw) + (p + 32) * 64;
-#pragma GCC unroll 4
-      for (int i = 0; i < 4; ++i) _mm_prefetch(pf + 64 * i, _MM_HINT_T0);
-      if (T == 1) {  // decode: also into L2 further ahead (BF16 measured ~7% faster)
-#pragma GCC unroll 4
-        for (int i = 0; i < 4; ++i) _mm_prefetch(pf + 96 * 64 + 64 * i, _MM_HINT_T1);
-      }
-    }
-#pragma GCC unroll 4
-    for (int k = 0; k < 4; ++k) {
-      const uint8_t* v = pw + (p + k) * 64;
-      __m512 w0, w1;  // columns 2(p+k) and 2(p+k)+1 of the 16 rows
-      if constexpr (kF16) {
-        w0 = _mm512_cvtph_ps(_mm256_load_si256(reinterpret_cast<const __m256i*>(v)));
-        w1 = _mm512_cvtph_ps(_mm256_load_si256(reinterpret_cast<const __m256i*>(v + 32)));
-      } else {  // bf16 pair (even, odd) per dword: the float is the top half
-        const __m512i d = _mm512_load_si512(v);
-        w0 = _mm512_castsi512_ps(_mm512_slli_epi32(d, 16));
-        w1 = _mm512_castsi512_ps(_mm512_and_si512(d, _mm512_set1_epi32(static_cast<int>(0xFFFF0000u))));
-      }
-#pragma GCC unroll 8
-      for (int t = 0; t < T; ++t) {
-        const float* xt = reinterpret_cast<const float*>(a + t * as) + 2 * (p + k);
-        acc[k % U][t] = _mm512_fmadd_ps(w0, _mm512_set1_ps(xt[0]), acc[k % U][t]);
-        acc[k % U][t] = _mm512_fmadd_ps(w1, _mm512_set1_ps(xt[1]), acc[k % U][t]);
-      }
-    }
-  }
-  const __mmask16 m = n_rows >= 16 ? static_cast<__mmask16>(0xFFFF) : static_cast<__mmask16>((1u << n_rows) - 1);
-#pragma GCC unroll 8
-  for (int t = 0; t < T; ++t) {
-    __m512 s = acc[0][t];
-#pragma GCC unroll 4
-    for (int u = 1; u < U; ++u) s = _mm512_add_ps(s, acc[u][t]);
-    _mm512_mask_storeu_ps(y + t * ldy, m, s);
-  }
-}
-
+// One column pair of 16 rows, widened to floats (F16: vcvtph2ps of the two
+// halves; BF16: the top half of each dword / the dword shifted up), times T
+// tokens' float activations (prep_16bit) with one FMA per column and token.
 template <bool kF16>
-void gemm_16bit(int64_t n, const uint8_t* packed, int64_t r0, int64_t n_rows, const uint8_t* a, size_t as,
-                int64_t n_tok, float* y, int64_t ldy) {
-  const int64_t np = n / 2;
-  const size_t group_bytes = static_cast<size_t>(np) * 64;
-  for (int64_t g0 = 0; g0 < n_rows; g0 += kG) {
-    const uint8_t* pw = packed + ((r0 + g0) / kG) * group_bytes;
-    const int64_t nr = n_rows - g0 < kG ? n_rows - g0 : kG;
-    float* yg = y + g0;
-    for_token_tiles(n_tok, [&]<int T>(int64_t t) {
-      tile<kF16, T>(pw, np, a + t * as, as, yg + t * ldy, ldy, nr, t == 0);
-    });
+struct FmaStep {
+  template <int T>
+  static inline void step(__m512* acc, const uint8_t* v, const uint8_t* a, size_t as, int64_t pair) {
+    __m512 w0, w1;  // columns 2 pair and 2 pair + 1 of the 16 rows
+    if constexpr (kF16) {
+      w0 = _mm512_cvtph_ps(_mm256_load_si256(reinterpret_cast<const __m256i*>(v)));
+      w1 = _mm512_cvtph_ps(_mm256_load_si256(reinterpret_cast<const __m256i*>(v + 32)));
+    } else {  // bf16 pair (even, odd) per dword
+      const __m512i d = _mm512_load_si512(v);
+      w0 = _mm512_castsi512_ps(_mm512_slli_epi32(d, 16));
+      w1 = _mm512_castsi512_ps(_mm512_and_si512(d, _mm512_set1_epi32(static_cast<int>(0xFFFF0000u))));
+    }
+#pragma GCC unroll 8
+    for (int t = 0; t < T; ++t) {
+      const float* xt = reinterpret_cast<const float*>(a + t * as) + 2 * pair;
+      acc[t] = _mm512_fmadd_ps(w0, _mm512_set1_ps(xt[0]), acc[t]);
+      acc[t] = _mm512_fmadd_ps(w1, _mm512_set1_ps(xt[1]), acc[t]);
+    }
   }
-}
+};
 
 // The F16 / BF16 activation rows (already rounded to 16 bits, as the scalar
 // reference does) widened to floats once per matmul.
@@ -243,8 +201,8 @@ size_t prep_16bit(int64_t n, const uint8_t* a, size_t as, int64_t n_tok, void* o
 template <bool kF16>
 void pg_16bit(int64_t n, const uint8_t* packed, int64_t r0, int64_t n_rows, const uint8_t*, size_t, const void* prep,
               int64_t n_tok, float* y, int64_t ldy) {
-  gemm_16bit<kF16>(n, packed, r0, n_rows, static_cast<const uint8_t*>(prep), static_cast<size_t>(n) * sizeof(float),
-                   n_tok, y, ldy);
+  gemm16<FmaStep<kF16>>(n, packed, r0, n_rows, static_cast<const uint8_t*>(prep), static_cast<size_t>(n) * sizeof(float),
+                        n_tok, y, ldy);
 }
 
 }  // namespace
