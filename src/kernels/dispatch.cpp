@@ -1,6 +1,7 @@
 // Kernel set registry and CPU-feature based selection.
 #include "kernels/dispatch.h"
 
+#include <cstdio>
 #include <cstdlib>
 #include <mutex>
 #include <vector>
@@ -43,10 +44,19 @@ std::once_flag g_once;
 void choose() {
   auto sets = available_kernel_sets();
   g_active = sets.front();
-  if (const char* env = std::getenv("POCKETOPS_KERNELS")) {
-    for (const KernelSet* s : sets)
-      if (s->name == env) g_active = s;
+  const char* env = std::getenv("POCKETOPS_KERNELS");
+  if (!env || !*env) return;
+  for (const KernelSet* s : sets) {
+    if (s->name == env) {
+      g_active = s;
+      return;
+    }
   }
+  // A misspelt or unsupported set is not silently ignored: the user asked for something.
+  std::string names;
+  for (const KernelSet* s : sets) names += " " + s->name;
+  std::fprintf(stderr, "pocketops: POCKETOPS_KERNELS=%s is not a kernel set this CPU can run (available:%s); using %s\n",
+               env, names.c_str(), g_active->name.c_str());
 }
 
 }  // namespace

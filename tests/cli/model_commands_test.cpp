@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstdlib>
 #include <fstream>
 #include <nlohmann/json.hpp>
 
@@ -113,4 +114,20 @@ TEST(CliSynth, WritesALoadableModelWithTheReferenceMix) {
   EXPECT_EQ(bad.rc, 1);
   EXPECT_NE(bad.out.find("unknown shape"), std::string::npos);
   std::remove(out.c_str());
+}
+
+TEST(CliKernels, AnUnavailableKernelSetIsReportedNotIgnored) {
+  POCKETOPS_REQUIRE_FIXTURES();
+  const std::string gen = "generate -m " + fixture_model("tiny-q4_0") + " -p hello -n 2 --temp 0";
+  ::setenv("POCKETOPS_KERNELS", "avx9000", 1);
+  auto r = cli(gen);
+  ::setenv("POCKETOPS_KERNELS", "scalar", 1);  // always available: no message
+  auto s = cli(gen);
+  ::unsetenv("POCKETOPS_KERNELS");
+  EXPECT_EQ(r.rc, 0) << r.out;
+  EXPECT_NE(r.out.find("POCKETOPS_KERNELS=avx9000 is not a kernel set this CPU can run (available:"), std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find(" scalar); using "), std::string::npos) << r.out;
+  EXPECT_EQ(s.rc, 0) << s.out;
+  EXPECT_EQ(s.out.find("POCKETOPS_KERNELS"), std::string::npos) << s.out;
 }
