@@ -189,10 +189,10 @@ Lfm2Weights Lfm2Weights::bind(const gguf::File& f, Lfm2Config& cfg) {
     } else {
       L.in_proj = b.matrix(p + "shortconv.in_proj.weight", d, 3 * d);
       L.out_proj = b.matrix(p + "shortconv.out_proj.weight", d, d);
-      L.conv = b.f32(p + "shortconv.conv.weight", {cfg.conv_l, d});
+      const float* conv = b.f32(p + "shortconv.conv.weight", {cfg.conv_l, d});
       L.conv_taps.resize(static_cast<size_t>(cfg.conv_l * d));
       for (int64_t c = 0; c < d; ++c)
-        for (int64_t k = 0; k < cfg.conv_l; ++k) L.conv_taps[k * d + c] = L.conv[c * cfg.conv_l + k];
+        for (int64_t k = 0; k < cfg.conv_l; ++k) L.conv_taps[k * d + c] = conv[c * cfg.conv_l + k];
     }
   }
   return w;

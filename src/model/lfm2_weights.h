@@ -19,8 +19,9 @@ struct LayerWeights {
   const float* k_norm = nullptr;     // [head_dim]
   // short-conv layers
   kernels::Matrix in_proj, out_proj;
-  const float* conv = nullptr;       // [n_embd][conv_l] (as in the file)
-  std::vector<float> conv_taps;      // the same, [conv_l][n_embd]: one contiguous row per tap
+  // short-conv kernel as [conv_l][n_embd]: the file's [n_embd][conv_l]
+  // transposed at load, one contiguous row per tap
+  std::vector<float> conv_taps;
 };
 
 struct Lfm2Weights {
