@@ -168,7 +168,7 @@ TEST_P(SimdDot, GemmTilesMatchScalar) {
     for (int64_t n : {block_of(t) == QK_K ? int64_t{512} : int64_t{96}, int64_t{2048}}) {
       for (Fill fill : {Fill::kQuantized, Fill::kRawBytes}) {
         for (int64_t rows : {1, 3, 7, 17}) {
-          for (int64_t toks : {1, 2, 5, 9}) {
+          for (int64_t toks : {1, 2, 3, 4, 5, 8, 9}) {
             const size_t rb = gguf::row_bytes(t, n), ab = gguf::row_bytes(at, n);
             auto w = make_weights(t, rows, n, 1.f, fill, rng);
             auto a = make_acts(t, toks, n, 1.f, false, rng);
