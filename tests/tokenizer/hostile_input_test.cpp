@@ -17,7 +17,8 @@ using tokenizer_test::SynthVocab;
 namespace {
 
 // The fixture tokenizer when present (a real 3840-merge vocabulary), else a
-// small synthetic one.
+// small synthetic one with a BOS token as the real vocabulary has (the
+// tests below encode with add_bos and expect it first).
 const Tokenizer& any_tokenizer() {
   static const Tokenizer t = [] {
     if (pocketops::testing::have_fixtures()) {
@@ -29,6 +30,7 @@ const Tokenizer& any_tokenizer() {
     v.merge(" ", "t");
     v.merge(" t", "h");
     v.merge("e", "r");
+    v.bos = v.add("<|startoftext|>", 3);
     v.add("<|im_end|>", 3);
     return v.build();
   }();
@@ -65,6 +67,8 @@ TEST(TokenizerHostile, InvalidUtf8AndNulBytes) {
     for (bool ps : {false, true}) {
       const auto ids = t.encode(s, true, ps);
       for (int32_t id : ids) ASSERT_TRUE(id >= 0 && id < t.n_vocab());
+      ASSERT_FALSE(ids.empty());
+      ASSERT_EQ(ids[0], t.bos());
       EXPECT_EQ(t.decode(std::vector<int32_t>(ids.begin() + 1, ids.end()), ps), cleaned(s));
     }
   }
