@@ -12,6 +12,8 @@
 #include <exception>
 #include <mutex>
 #include <thread>
+#include <utility>
+#include <vector>
 
 #include "common/error.h"
 #include "kernels/dequantize.h"
@@ -66,29 +68,37 @@ class Binder {
   const gguf::File& f_;
 };
 
-// True when [p, p+n) lies in one file-backed mapping (so MADV_DONTNEED only
-// drops pages that are re-read from the file, never anonymous data).
-bool in_file_mapping(const void* p, size_t n) {
-  FILE* f = std::fopen("/proc/self/maps", "r");
-  if (!f) return false;
-  const uintptr_t a = reinterpret_cast<uintptr_t>(p), b = a + n;
-  char line[512];
-  bool ok = false;
-  while (std::fgets(line, sizeof line, f)) {
-    unsigned long lo = 0, hi = 0, off = 0, inode = 0;
-    char perms[8] = {}, dev[32] = {};
-    if (std::sscanf(line, "%lx-%lx %7s %lx %31s %lu", &lo, &hi, perms, &off, dev, &inode) != 6) continue;
-    if (a >= lo && b <= hi) {
-      ok = inode != 0 && perms[3] == 's';  // shared file mapping
-      break;
+// This process's shared file-backed mappings (read once from
+// /proc/self/maps): MADV_DONTNEED on a range inside one of them only drops
+// pages that are re-read from the file, never anonymous data.
+class FileMappings {
+ public:
+  FileMappings() {
+    FILE* f = std::fopen("/proc/self/maps", "r");
+    if (!f) return;
+    char line[512];
+    while (std::fgets(line, sizeof line, f)) {
+      unsigned long lo = 0, hi = 0, off = 0, inode = 0;
+      char perms[8] = {}, dev[32] = {};
+      if (std::sscanf(line, "%lx-%lx %7s %lx %31s %lu", &lo, &hi, perms, &off, dev, &inode) != 6) continue;
+      if (inode != 0 && perms[3] == 's') ranges_.push_back({lo, hi});
     }
+    std::fclose(f);
   }
-  std::fclose(f);
-  return ok;
-}
+  // True when [p, p+n) lies in one of them.
+  bool contains(const void* p, size_t n) const {
+    const uintptr_t a = reinterpret_cast<uintptr_t>(p), b = a + n;
+    for (const auto& [lo, hi] : ranges_)
+      if (a >= lo && b <= hi) return true;
+    return false;
+  }
+
+ private:
+  std::vector<std::pair<uintptr_t, uintptr_t>> ranges_;
+};
 
 // Drops this process's resident pages of a read-only file-mapped range
-// (whole pages inside it only; the caller checked in_file_mapping).
+// (whole pages inside it only; the caller checked FileMappings::contains).
 void release_pages(const uint8_t* p, size_t n) {
   const uintptr_t page = static_cast<uintptr_t>(sysconf(_SC_PAGESIZE));
   const uintptr_t a = (reinterpret_cast<uintptr_t>(p) + page - 1) & ~(page - 1);
@@ -105,10 +115,11 @@ void Lfm2Weights::repack() {
   const bool forced = env && std::strcmp(env, "1") == 0;
   if (!forced && !kernels::active_kernels().repack_by_default) return;
   std::mutex mu;
+  const FileMappings mappings;  // the weights are mapped before repacking and stay so
   auto one = [&](kernels::Matrix& m) {
     if (!m.data || m.packed) return;
     // originals released chunk by chunk (the tied Q6_K output is 110 MB)
-    const bool file_backed = in_file_mapping(m.data, m.row_stride * m.rows);
+    const bool file_backed = mappings.contains(m.data, m.row_stride * m.rows);
     auto buf = kernels::pack_matrix(m, [&](const uint8_t* p, size_t n) {
       if (file_backed) release_pages(p, n);
     });
