@@ -86,6 +86,12 @@ TEST(CliSynth, WritesALoadableModelWithTheReferenceMix) {
     EXPECT_TRUE(j.contains(k)) << k;
   EXPECT_GT(j["pp_tps"].get<double>(), 0);
   EXPECT_GT(j["tg_tps"].get<double>(), 0);
+  // verification cost: best of the alternations, and the spread of single pairs
+  EXPECT_GT(j["verify_cost_ratio"].get<double>(), 0);
+  ASSERT_TRUE(j.contains("verify_cost_ratio_range"));
+  ASSERT_EQ(j["verify_cost_ratio_range"].size(), 2u);
+  EXPECT_GT(j["verify_cost_ratio_range"][0].get<double>(), 0);
+  EXPECT_LE(j["verify_cost_ratio_range"][0].get<double>(), j["verify_cost_ratio_range"][1].get<double>());
   // decode roofline from the read-bandwidth probe
   ASSERT_TRUE(j.contains("read_gbs"));
   EXPECT_GT(j["read_gbs"].get<double>(), 0);
