@@ -78,6 +78,10 @@ class FileMappings {
     if (!f) return;
     char line[512];
     while (std::fgets(line, sizeof line, f)) {
+      if (!std::strchr(line, '\n')) {  // a long path: drop the rest of the line, keep the fields read
+        for (int c; (c = std::fgetc(f)) != EOF && c != '\n';) {
+        }
+      }
       unsigned long lo = 0, hi = 0, off = 0, inode = 0;
       char perms[8] = {}, dev[32] = {};
       if (std::sscanf(line, "%lx-%lx %7s %lx %31s %lu", &lo, &hi, perms, &off, dev, &inode) != 6) continue;
