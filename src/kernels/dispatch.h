@@ -48,9 +48,6 @@ struct KernelSet {
   GemmFn gemm[kMaxTypes] = {};        // optional; falls back to vec_dot loops
   QuantizeFn quantize[kMaxTypes] = {}; // by activation type
   int pack_rows = 0;
-  // Whether the model repacks its weights for this set unless told otherwise
-  // (POCKETOPS_REPACK=1 forces it, =0 disables it for every set).
-  bool repack_by_default = true;
   PackFn pack[kMaxTypes] = {};
   PackedPrepFn packed_prep[kMaxTypes] = {};
   PackedGemmFn packed_gemm[kMaxTypes] = {};

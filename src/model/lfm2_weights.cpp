@@ -114,10 +114,8 @@ void release_pages(const uint8_t* p, size_t n) {
 }  // namespace
 
 void Lfm2Weights::repack() {
-  const char* env = std::getenv("POCKETOPS_REPACK");
+  const char* env = std::getenv("POCKETOPS_REPACK");  // "0": keep the file layout (kernels without packing)
   if (env && std::strcmp(env, "0") == 0) return;
-  const bool forced = env && std::strcmp(env, "1") == 0;
-  if (!forced && !kernels::active_kernels().repack_by_default) return;
   std::mutex mu;
   const FileMappings mappings;  // the weights are mapped before repacking and stay so
   auto one = [&](kernels::Matrix& m) {

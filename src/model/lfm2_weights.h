@@ -38,8 +38,7 @@ struct Lfm2Weights {
   static Lfm2Weights bind(const gguf::File& f, Lfm2Config& cfg);
   // Repacks the layer matrices and the output projection into the active kernel set's layout (when it
   // has one for their type) and releases the mmapped originals' pages, so the
-  // resident size stays about one copy of the weights. POCKETOPS_REPACK=0 disables,
-  // =1 forces it for kernel sets that do not repack by default (avx2).
+  // resident size stays about one copy of the weights. POCKETOPS_REPACK=0 disables it.
   void repack();
 };
 

@@ -166,13 +166,10 @@ void pg_q4_0(int64_t n, const uint8_t* packed, int64_t r0, int64_t n_rows, const
 void fill_avx2_packed(KernelSet& k) {
   const int q4 = static_cast<int>(TensorType::Q4_0);
   k.pack_rows = kRows;
-  // Not used by default: on the Zen 4 VM these were measured on, decode with
-  // the packed layout was fast in some processes and 2-10x slower in others
-  // (2 threads: 49.8, 19.1, 18.1, 40.5, 17.1 tok/s against a steady 28-30
-  // unpacked; one thread: 2.8-24); the slow runs stall on loads from the
-  // packed buffer. Cause not found (see docs/kernels.md). POCKETOPS_REPACK=1
-  // turns it on; the kernels stay tested against the scalar reference.
-  k.repack_by_default = false;
+  // Used by default again since round 8: the per-process slow decode seen
+  // in round 5 (docs/kernels.md) did not come back in 41 processes since;
+  // packed decode is 25-30% faster than the file layout. POCKETOPS_REPACK=0
+  // turns packing off.
   k.pack[q4] = pack_q4_0;
   k.packed_gemm[q4] = pg_q4_0;
   k.packed_prep[q4] = prep_q4_0;
