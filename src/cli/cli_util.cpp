@@ -2,6 +2,7 @@
 #include "cli/cli_util.h"
 
 #include <cstdio>
+#include <thread>
 #include <fstream>
 #include <iostream>
 #include <iterator>
@@ -10,6 +11,23 @@
 #include "common/error.h"
 
 namespace pocketops::cli {
+
+CLI::Option* add_threads_option(CLI::App& app, int& threads) {
+  return app.add_option("-t,--threads", threads, "threads (default: all cores)")->each([](const std::string& v) {
+    const unsigned hw = std::thread::hardware_concurrency();
+    int n = 0;
+    try {
+      n = std::stoi(v);
+    } catch (const std::exception&) {
+      return;  // CLI11 reports the bad value itself
+    }
+    if (hw > 0 && n > static_cast<int>(hw))
+      std::fprintf(stderr,
+                   "pocketops: warning: %d threads on a machine with %u hardware threads; the extra threads compete "
+                   "for cores and make every step slower (leave -t unset to use %u)\n",
+                   n, hw, hw);
+  });
+}
 
 std::optional<int> parse_args(CLI::App& app, int argc, char** argv) {
   try {

@@ -14,6 +14,9 @@ namespace pocketops::cli {
 std::optional<int> parse_args(CLI::App& app, int argc, char** argv);
 // Whole file (or stdin for "-") with a size limit; throws Error.
 std::string read_text_file(const std::string& path, size_t max_bytes = size_t{256} << 20);
+// Adds -t/--threads; a count above this machine's hardware threads gets a
+// warning on stderr when parsed (oversubscribed workers spin against each other).
+CLI::Option* add_threads_option(CLI::App& app, int& threads);
 // "1,2,3" -> ids; throws Error naming the bad entry.
 std::vector<int32_t> parse_id_list(const std::string& s);
 std::string join_ids(const std::vector<int32_t>& ids);

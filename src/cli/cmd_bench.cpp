@@ -70,7 +70,7 @@ int run_bench(int argc, char** argv) {
   app.add_option("-m,--model", path, "GGUF model file")->required();
   app.add_option("-p,--prompt-tokens", p, "prefill batch size (pp)")->capture_default_str()->check(CLI::Range(0, 1 << 16));
   app.add_option("-n,--gen-tokens", n, "decode steps (tg)")->capture_default_str()->check(CLI::Range(0, 1 << 16));
-  app.add_option("-t,--threads", threads, "threads (default: all cores)");
+  pocketops::cli::add_threads_option(app, threads);
   app.add_option("-r,--reps", reps, "repetitions after one warm-up")->capture_default_str()->check(CLI::Range(1, 1000));
   app.add_option("--ctx", ctx, "context size (default: enough for the test)");
   app.add_option("-d,--depth", depth,

@@ -74,7 +74,7 @@ int run_chat(int argc, char** argv) {
   app.add_option("-m,--model", path, "GGUF model file")->required();
   app.add_option("-s,--system", system, "system prompt");
   app.add_option("-n,--max-tokens", n, "maximum tokens per answer")->capture_default_str()->check(CLI::Range(1, 1 << 20));
-  app.add_option("-t,--threads", threads, "threads (default: all cores)");
+  pocketops::cli::add_threads_option(app, threads);
   app.add_option("--ctx", ctx, "context size (default 4096); old turns are dropped when it fills");
   sf.add_to(app);
   if (auto rc = pocketops::cli::parse_args(app, argc, argv)) return *rc;

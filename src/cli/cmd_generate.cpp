@@ -24,7 +24,7 @@ int run_generate(int argc, char** argv) {
   app.add_option("-n,--max-tokens", n, "tokens to generate")->check(CLI::Range(0, 1 << 20));
   app.add_option("--seed", seed, "sampling seed (same seed + settings = same output)");
   app.add_option("--temp", temp, "temperature (0 = greedy; default: the model's recommendation)")->each([&](const std::string&) { have_temp = true; });
-  app.add_option("-t,--threads", threads, "threads (default: all cores)");
+  pocketops::cli::add_threads_option(app, threads);
   app.add_option("--ctx", ctx, "context size (default 4096)");
   app.add_option("--draft", draft, "prompt-lookup speculative drafts per step (greedy only, 0 = off)")->check(CLI::Range(0, 32));
   app.add_flag("-v,--verbose", verbose, "print token counts and speed on stderr");

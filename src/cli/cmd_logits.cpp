@@ -20,7 +20,7 @@ int run_logits(int argc, char** argv) {
   app.add_option("--tokens", tokens, "prompt token ids, comma-separated (e.g. 4097,1538,726)")->required();
   app.add_option("--decode", decode, "greedy single-token steps after the prompt")->check(CLI::Range(0, 1 << 20));
   app.add_option("--out", out_path, "output file: little-endian float32, one row of n_vocab per position")->required();
-  app.add_option("-t,--threads", threads, "threads (default: all cores)");
+  pocketops::cli::add_threads_option(app, threads);
   app.add_option("--ctx", ctx, "context size (default: prompt + decode, at least 4096 if the model allows)");
   if (auto rc = pocketops::cli::parse_args(app, argc, argv)) return *rc;
 

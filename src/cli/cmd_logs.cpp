@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "cli/cli_util.h"
 #include "cli/command.h"
 #include "common/error.h"
 #include "engine/conversation.h"
@@ -363,7 +364,7 @@ int cmd_logs(int argc, char** argv) {
   int threads = 0;
   label->add_option("--cache", cache_path, "SQLite label cache (default ~/.cache/pocketops/labels.sqlite)");
   label->add_option("--limit", label_limit, "label only the N most frequent templates");
-  label->add_option("-t,--threads", threads, "threads (default: all cores)");
+  cli::add_threads_option(*label, threads);
 
   try {
     app.parse(argc, argv);

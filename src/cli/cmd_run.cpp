@@ -33,7 +33,7 @@ int run_run(int argc, char** argv) {
   app.add_flag("--json", json_mode, "JSON mode: the answer is always one valid JSON object");
   app.add_option("--tools", tools_path, "tools array (JSON file); tool calls are printed as JSON");
   app.add_option("-n,--max-tokens", n, "maximum answer tokens")->capture_default_str()->check(CLI::Range(1, 1 << 20));
-  app.add_option("-t,--threads", threads, "threads (default: all cores)");
+  pocketops::cli::add_threads_option(app, threads);
   app.add_option("--ctx", ctx, "context size (default 4096)");
   app.add_option("--draft", draft, "prompt-lookup speculative drafts per step (greedy only)")->check(CLI::Range(0, 32));
   app.add_flag("--no-stream", no_stream, "print the answer only when complete");

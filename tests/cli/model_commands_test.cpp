@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstdlib>
 #include <fstream>
+#include <thread>
 #include <nlohmann/json.hpp>
 
 #include "cli_support.h"
@@ -136,4 +137,24 @@ TEST(CliKernels, AnUnavailableKernelSetIsReportedNotIgnored) {
   EXPECT_NE(r.out.find(" scalar); using "), std::string::npos) << r.out;
   EXPECT_EQ(s.rc, 0) << s.out;
   EXPECT_EQ(s.out.find("POCKETOPS_KERNELS"), std::string::npos) << s.out;
+}
+
+TEST(CliThreads, MoreThreadsThanTheMachineHasWarnsAndStillWorks) {
+  const std::string out = tmp_path("threads.gguf");
+  ASSERT_EQ(cli("synth --shape tiny --type q8_0 -o " + out).rc, 0);
+  const unsigned hw = std::thread::hardware_concurrency();
+  if (hw == 0) GTEST_SKIP() << "hardware thread count unknown";
+  const std::string gen = "generate -m " + out + " -p hello -n 4 --temp 0 -t ";
+  auto many = cli(gen + std::to_string(hw + 1));
+  auto one = cli(gen + "1");
+  std::remove(out.c_str());
+  ASSERT_EQ(many.rc, 0) << many.out;
+  EXPECT_NE(many.out.find("pocketops: warning: " + std::to_string(hw + 1) + " threads on a machine with"),
+            std::string::npos)
+      << many.out;
+  EXPECT_EQ(one.rc, 0) << one.out;
+  EXPECT_EQ(one.out.find("warning"), std::string::npos) << one.out;
+  // the same greedy text either way (the warning is on stderr, merged here)
+  const std::string text = many.out.substr(many.out.find('\n') + 1);
+  EXPECT_EQ(text, one.out);
 }
