@@ -132,10 +132,10 @@ void matmul_many_with(const KernelSet& ks, std::span<const MatmulTarget> outs, c
   thread_local std::vector<Task> tasks;
   tasks.clear();
   const size_t n_outs = outs.size();
+  const int64_t small = std::max<int64_t>(16, chunk / 4 / 16 * 16);  // tail chunk: a quarter, whole groups
   for (size_t i = 0; i < n_outs; ++i) {
     const int64_t rows = plans[i].w->rows;
     const int64_t tail_from = i + 1 == n_outs && n_tok <= 8 ? rows - nt * chunk : rows;
-    const int64_t small = std::max<int64_t>(16, chunk / 4 / 16 * 16);
     for (int64_t r = 0; r < rows;) {
       const int64_t step = r >= tail_from ? small : chunk;
       const int64_t r1 = std::min(rows, r + step);
