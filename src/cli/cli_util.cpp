@@ -2,11 +2,11 @@
 #include "cli/cli_util.h"
 
 #include <cstdio>
-#include <thread>
 #include <fstream>
 #include <iostream>
 #include <iterator>
 #include <sstream>
+#include <thread>
 
 #include "common/error.h"
 
