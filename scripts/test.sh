@@ -2,12 +2,13 @@
 # The test command: installs dependencies, builds, runs the whole suite, then
 # rebuilds with ASan+UBSan and runs the suite again (minus the slow
 # conformance sweep, which the first pass covers), then builds the libFuzzer
-# targets with clang and runs each briefly.
+# targets with clang and runs each briefly; last, cross-builds the kernel
+# layer for aarch64 and runs its tests under qemu (the NEON sets).
 # Conformance tests read ../shared/fixtures (or $POCKETOPS_FIXTURES) and skip
 # with a message when it is absent.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/setup.sh
+bash scripts/setup.sh --tests
 jobs=$(nproc)
 
 echo "== release build"
@@ -29,4 +30,9 @@ if [ "${POCKETOPS_SKIP_FUZZ:-0}" != 1 ]; then
   # Also proves the kernels build with clang (GCC-only constructs slipped in before).
   echo "== libFuzzer smoke run (clang, ASan+UBSan)"
   FUZZ_SECONDS="${FUZZ_SECONDS:-10}" bash scripts/fuzz.sh
+fi
+
+if [ "${POCKETOPS_SKIP_ARM:-0}" != 1 ]; then
+  echo "== aarch64 kernels under qemu (NEON sets against the scalar reference)"
+  bash scripts/test-arm.sh
 fi
