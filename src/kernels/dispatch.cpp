@@ -62,10 +62,15 @@ void choose() {
 }  // namespace
 
 #if !(defined(__x86_64__) || defined(_M_X64))
-// Non-x86 builds compile no x86/ sources: no SIMD sets (an ARM set would go here).
+// Non-x86 builds compile no x86/ sources: no x86 sets.
 const KernelSet* avx2_kernels() { return nullptr; }
 const KernelSet* avx512vnni_kernels() { return nullptr; }
 const KernelSet* avx512_kernels() { return nullptr; }
+#endif
+#if !defined(__aarch64__)
+// Only aarch64 builds compile the arm/ sources.
+const KernelSet* neon_kernels() { return nullptr; }
+const KernelSet* neon_dotprod_kernels() { return nullptr; }
 #endif
 
 const KernelSet& scalar_kernels() {
@@ -78,6 +83,8 @@ std::vector<const KernelSet*> available_kernel_sets() {
   if (const KernelSet* k = avx512_kernels()) v.push_back(k);
   if (const KernelSet* k = avx512vnni_kernels()) v.push_back(k);
   if (const KernelSet* k = avx2_kernels()) v.push_back(k);
+  if (const KernelSet* k = neon_dotprod_kernels()) v.push_back(k);
+  if (const KernelSet* k = neon_kernels()) v.push_back(k);
   v.push_back(&scalar_kernels());
   return v;
 }

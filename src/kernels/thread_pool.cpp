@@ -5,6 +5,8 @@
 #if defined(__x86_64__) || defined(__i386__)
 #include <immintrin.h>
 #define PO_PAUSE() _mm_pause()
+#elif defined(__aarch64__)
+#define PO_PAUSE() asm volatile("yield" ::: "memory")  // spin hint, no system call
 #else
 #define PO_PAUSE() std::this_thread::yield()
 #endif

@@ -1,0 +1,65 @@
+// Which kernel sets this build and CPU offer: the scalar reference always and
+// last, the ISA's SIMD sets where the CPU has them, so the SIMD-vs-scalar
+// tests in this folder never pass by having nothing to compare.
+#include <gtest/gtest.h>
+
+#include <set>
+#include <string>
+
+#include "kernels/dispatch.h"
+
+#if defined(__aarch64__)
+#include <sys/auxv.h>
+#endif
+
+namespace pocketops::kernels {
+namespace {
+
+std::set<std::string> names() {
+  std::set<std::string> s;
+  for (const KernelSet* k : available_kernel_sets()) s.insert(k->name);
+  return s;
+}
+
+TEST(KernelSets, ScalarLastAndNamesUnique) {
+  const auto sets = available_kernel_sets();
+  ASSERT_FALSE(sets.empty());
+  EXPECT_EQ(sets.back()->name, "scalar");
+  EXPECT_EQ(names().size(), sets.size());
+}
+
+TEST(KernelSets, TheCpusSimdSetsAreOffered) {
+  const auto n = names();
+#if defined(__x86_64__)
+  __builtin_cpu_init();
+  if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) {
+    EXPECT_TRUE(n.count("avx2"));
+  }
+  if (__builtin_cpu_supports("avx512vnni")) {
+    EXPECT_TRUE(n.count("avx512vnni"));
+  }
+  EXPECT_FALSE(n.count("neon"));
+#elif defined(__aarch64__)
+  EXPECT_TRUE(n.count("neon")) << "every aarch64 CPU has Advanced SIMD";
+  const bool dotprod = (getauxval(AT_HWCAP) & (1ul << 20)) != 0;  // HWCAP_ASIMDDP
+  EXPECT_EQ(n.count("neon-dotprod") == 1, dotprod);
+  EXPECT_FALSE(n.count("avx2"));
+#else
+  EXPECT_EQ(n.size(), 1u);
+#endif
+}
+
+TEST(KernelSets, EverySimdSetCoversTheModelTypes) {
+  using gguf::TensorType;
+  for (const KernelSet* k : available_kernel_sets()) {
+    if (k->name == "scalar") continue;
+    for (TensorType t : {TensorType::F32, TensorType::F16, TensorType::BF16, TensorType::Q4_0, TensorType::Q8_0,
+                         TensorType::Q4_K, TensorType::Q5_K, TensorType::Q6_K})
+      EXPECT_NE(k->vec_dot[static_cast<int>(t)], nullptr) << k->name << " " << gguf::type_name(t);
+    for (TensorType t : {TensorType::F16, TensorType::Q8_0, TensorType::Q8_K})
+      EXPECT_NE(k->quantize[static_cast<int>(t)], nullptr) << k->name << " " << gguf::type_name(t);
+  }
+}
+
+}  // namespace
+}  // namespace pocketops::kernels
