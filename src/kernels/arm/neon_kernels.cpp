@@ -9,7 +9,6 @@
 
 #include "kernels/arm/arm_sets.h"
 #include "kernels/dispatch.h"
-#include "kernels/fp16.h"
 #include "kernels/quant_blocks.h"
 
 namespace pocketops::kernels::arm {
