@@ -12,4 +12,4 @@ cmake -S . -B build-arm -G Ninja -DCMAKE_TOOLCHAIN_FILE=cmake/aarch64-linux-gnu.
 ninja -C build-arm -j"$jobs"
 ctest --test-dir build-arm --output-on-failure -j"$jobs" --timeout 900   # qemu -cpu max (toolchain file)
 echo "== the same tests on a CPU without dotprod (qemu -cpu cortex-a72)"
-qemu-aarch64 -cpu cortex-a72 -L /usr/aarch64-linux-gnu build-arm/tests/kernels/test_kernels --gtest_brief=1
+qemu-aarch64 -cpu cortex-a72 build-arm/tests/kernels/test_kernels --gtest_brief=1
