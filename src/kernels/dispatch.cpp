@@ -73,6 +73,13 @@ const KernelSet* neon_kernels() { return nullptr; }
 const KernelSet* neon_dotprod_kernels() { return nullptr; }
 #endif
 
+const KernelSet* make_kernel_set(const char* name, void (*fill)(KernelSet&)) {
+  auto* k = new KernelSet();  // never freed: sets are used until exit
+  k->name = name;
+  fill(*k);
+  return k;
+}
+
 const KernelSet& scalar_kernels() {
   static const KernelSet k = make_scalar();
   return k;

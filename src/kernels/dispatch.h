@@ -71,6 +71,10 @@ QuantizeFn activation_quantizer(const KernelSet& ks, gguf::TensorType at);
 // Overrides the active set (tests, benchmarks); name must be available.
 void set_active_kernels(const std::string& name);
 
+// For the hooks below: a named set filled by an ISA's fill function, living
+// for the whole process.
+const KernelSet* make_kernel_set(const char* name, void (*fill)(KernelSet&));
+
 // Registration hooks implemented by the SIMD translation units (return
 // nullptr when the CPU lacks the features or the build lacks the code).
 const KernelSet* avx2_kernels();        // AVX2 + FMA + F16C + BMI2

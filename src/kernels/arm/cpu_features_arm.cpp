@@ -19,23 +19,17 @@ namespace {
 
 bool has(unsigned long bit) { return (getauxval(AT_HWCAP) & bit) != 0; }
 
-KernelSet* build(const char* name, void (*fill)(KernelSet&)) {
-  auto* k = new KernelSet();  // lives for the whole process
-  k->name = name;
-  fill(*k);
-  return k;
-}
-
 }  // namespace
 
 const KernelSet* neon_kernels() {
-  static const KernelSet* k = has(HWCAP_ASIMD) ? build("neon", arm::fill_neon_kernels) : nullptr;
+  static const KernelSet* k = has(HWCAP_ASIMD) ? make_kernel_set("neon", arm::fill_neon_kernels) : nullptr;
   return k;
 }
 
 const KernelSet* neon_dotprod_kernels() {
-  static const KernelSet* k =
-      has(HWCAP_ASIMD) && has(HWCAP_ASIMDDP) ? build("neon-dotprod", arm::fill_neon_dotprod_kernels) : nullptr;
+  static const KernelSet* k = has(HWCAP_ASIMD) && has(HWCAP_ASIMDDP)
+                                  ? make_kernel_set("neon-dotprod", arm::fill_neon_dotprod_kernels)
+                                  : nullptr;
   return k;
 }
 

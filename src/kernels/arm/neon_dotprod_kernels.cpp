@@ -1,4 +1,6 @@
-// ARMv8.2 NEON + dot-product kernel set: integer dots with SDOT (vdotq_s32; Neoverse N1+, Graviton 2+, Cortex-A76+). This file alone is compiled with +dotprod.
+// ARMv8.2 NEON + dot-product kernel set: integer dots with SDOT (vdotq_s32;
+// Neoverse N1+, Graviton 2+, Cortex-A76+). This file alone is compiled with
+// +dotprod.
 #if defined(__aarch64__)
 #include <arm_neon.h>
 

@@ -1,4 +1,5 @@
-// Baseline ARMv8 NEON kernel set: integer dots with vmull_s8 + pairwise widening adds (every aarch64 CPU, e.g. Cortex-A72 / Raspberry Pi 4).
+// Baseline ARMv8 NEON kernel set: integer dots with vmull_s8 + pairwise
+// widening adds (every aarch64 CPU, e.g. Cortex-A72 / Raspberry Pi 4).
 #if defined(__aarch64__)
 #include <arm_neon.h>
 

@@ -36,27 +36,21 @@ void fill_avx512_with_bf16(KernelSet& k) {
   x86::fill_avx512_bf16(k);
 }
 
-KernelSet* build(const char* name, void (*fill)(KernelSet&)) {
-  auto* k = new KernelSet();  // lives for the whole process
-  k->name = name;
-  fill(*k);
-  return k;
-}
-
 }  // namespace
 
 const KernelSet* avx2_kernels() {
-  static const KernelSet* k = has_avx2() ? build("avx2", x86::fill_avx2_kernels) : nullptr;
+  static const KernelSet* k = has_avx2() ? make_kernel_set("avx2", x86::fill_avx2_kernels) : nullptr;
   return k;
 }
 
 const KernelSet* avx512vnni_kernels() {
-  static const KernelSet* k = has_avx512_vnni() ? build("avx512vnni", x86::fill_avx512_kernels) : nullptr;
+  static const KernelSet* k =
+      has_avx512_vnni() ? make_kernel_set("avx512vnni", x86::fill_avx512_kernels) : nullptr;
   return k;
 }
 
 const KernelSet* avx512_kernels() {
-  static const KernelSet* k = has_avx512_bf16() ? build("avx512", fill_avx512_with_bf16) : nullptr;
+  static const KernelSet* k = has_avx512_bf16() ? make_kernel_set("avx512", fill_avx512_with_bf16) : nullptr;
   return k;
 }
 
