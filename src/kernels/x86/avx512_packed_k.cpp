@@ -9,9 +9,9 @@
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
-#include <type_traits>
 
 #include "kernels/dispatch.h"
+#include "kernels/packed_k_layout.h"
 #include "kernels/quant_blocks.h"
 #include "kernels/x86/x86_sets.h"
 
@@ -22,131 +22,12 @@ namespace {
 
 using gguf::TensorType;
 
-// Layout per 16-row group and 256-element super-block (docs/kernels.md):
-// Q4_K (2368 bytes): 4 x 8 zmm nibbles (pair c: low = sub-block 2c, high =
-//   2c+1, zmm i = k-values 4i..4i+3), 8 x 16 bytes scales (sub-block, row),
-//   4 x 32 bytes mins (pair p: row r -> m[2p], m[2p+1]), 16 fp16 d, 16 fp16 dmin.
-// Q5_K (2880 bytes): the Q4_K layout, then 8 zmm of high bits (zmm i, dword
-//   r = qh[4i..4i+3] of row r; bit j of a byte = 5th bit in sub-block j).
-// Q6_K (3392 bytes): 4 steps s of 12 zmm: zmm i (0..3) low nibble = sub s,
-//   high = sub s+4; zmm 4+i: subs s+8 / s+12; zmm 8+i: 2-bit high parts,
-//   bits 2u..2u+1 = sub s+4u; then 16 x 16 bytes int8 scales (sub-block, row),
-//   16 fp16 d, 32 bytes padding.
+// Layout: packed_k_layout.h with groups of 16 rows (a vector is one zmm):
+// Q4_K 2368 bytes per group and super-block, Q5_K 2880, Q6_K 3392.
 constexpr int kG = 16;
 constexpr size_t kQ4KBytes = 2368, kQ5KBytes = 2880, kQ6KBytes = 3392;
-
-void scale_min_k4(int j, const uint8_t* q, uint8_t* sc, uint8_t* m) {
-  if (j < 4) {
-    *sc = q[j] & 63;
-    *m = q[j + 4] & 63;
-  } else {
-    *sc = (q[j + 4] & 0xF) | ((q[j - 4] >> 6) << 4);
-    *m = (q[j + 4] >> 4) | ((q[j] >> 6) << 4);
-  }
-}
-
-template <bool kQ5>
-size_t pack_q45_k(int64_t rows, int64_t cols, const uint8_t* w, size_t ws, uint8_t* dst) {
-  using Block = std::conditional_t<kQ5, BlockQ5_K, BlockQ4_K>;
-  constexpr size_t kBytes = kQ5 ? kQ5KBytes : kQ4KBytes;
-  if (cols % QK_K != 0 || rows <= 0) return 0;
-  const int64_t nsb = cols / QK_K, ng = (rows + kG - 1) / kG;
-  const size_t total = static_cast<size_t>(ng * nsb) * kBytes;
-  if (!dst) return total;
-  std::memset(dst, 0, total);
-  for (int64_t g = 0; g < ng; ++g)
-    for (int64_t sb = 0; sb < nsb; ++sb) {
-      uint8_t* o = dst + static_cast<size_t>(g * nsb + sb) * kBytes;
-      for (int r = 0; r < kG; ++r) {
-        const int64_t row = g * kG + r;
-        if (row >= rows) continue;  // zero scales/mins/d: contributes 0
-        const Block* b = reinterpret_cast<const Block*>(w + row * ws) + sb;
-        if constexpr (kQ5)
-          for (int i = 0; i < 8; ++i) std::memcpy(o + kQ4KBytes + i * 64 + 4 * r, b->qh + 4 * i, 4);
-        for (int c = 0; c < 4; ++c)
-          for (int i = 0; i < 8; ++i) std::memcpy(o + (c * 8 + i) * 64 + 4 * r, b->qs + 32 * c + 4 * i, 4);
-        for (int j = 0; j < 8; ++j) {
-          uint8_t sc, m;
-          scale_min_k4(j, b->scales, &sc, &m);
-          o[2048 + j * 16 + r] = sc;
-          o[2176 + (j / 2) * 32 + 2 * r + (j & 1)] = m;
-        }
-        std::memcpy(o + 2304 + 2 * r, &b->d, 2);
-        std::memcpy(o + 2336 + 2 * r, &b->dmin, 2);
-      }
-    }
-  return total;
-}
-
-size_t pack_q6_k(int64_t rows, int64_t cols, const uint8_t* w, size_t ws, uint8_t* dst) {
-  if (cols % QK_K != 0 || rows <= 0) return 0;
-  const int64_t nsb = cols / QK_K, ng = (rows + kG - 1) / kG;
-  const size_t total = static_cast<size_t>(ng * nsb) * kQ6KBytes;
-  if (!dst) return total;
-  std::memset(dst, 0, total);
-  uint8_t q[QK_K];
-  for (int64_t g = 0; g < ng; ++g)
-    for (int64_t sb = 0; sb < nsb; ++sb) {
-      uint8_t* o = dst + static_cast<size_t>(g * nsb + sb) * kQ6KBytes;
-      for (int r = 0; r < kG; ++r) {
-        const int64_t row = g * kG + r;
-        if (row >= rows) continue;
-        const BlockQ6_K* b = reinterpret_cast<const BlockQ6_K*>(w + row * ws) + sb;
-        // unsigned 6-bit values in element order (ggml Q6_K bit layout)
-        for (int h = 0; h < 2; ++h) {
-          const uint8_t* ql = b->ql + 64 * h;
-          const uint8_t* qh = b->qh + 32 * h;
-          uint8_t* y = q + 128 * h;
-          for (int l = 0; l < 32; ++l) {
-            y[l] = static_cast<uint8_t>((ql[l] & 0xF) | (((qh[l] >> 0) & 3) << 4));
-            y[l + 32] = static_cast<uint8_t>((ql[l + 32] & 0xF) | (((qh[l] >> 2) & 3) << 4));
-            y[l + 64] = static_cast<uint8_t>((ql[l] >> 4) | (((qh[l] >> 4) & 3) << 4));
-            y[l + 96] = static_cast<uint8_t>((ql[l + 32] >> 4) | (((qh[l] >> 6) & 3) << 4));
-          }
-        }
-        for (int s = 0; s < 4; ++s) {
-          uint8_t* st = o + s * 768;
-          for (int i = 0; i < 4; ++i)
-            for (int e = 0; e < 4; ++e) {
-              const int k = 4 * i + e;
-              auto v = [&](int sub) { return q[16 * sub + k]; };
-              st[i * 64 + 4 * r + e] = static_cast<uint8_t>((v(s) & 0xF) | ((v(s + 4) & 0xF) << 4));
-              st[(4 + i) * 64 + 4 * r + e] = static_cast<uint8_t>((v(s + 8) & 0xF) | ((v(s + 12) & 0xF) << 4));
-              st[(8 + i) * 64 + 4 * r + e] = static_cast<uint8_t>((v(s) >> 4) | ((v(s + 4) >> 4) << 2) |
-                                                                  ((v(s + 8) >> 4) << 4) | ((v(s + 12) >> 4) << 6));
-            }
-        }
-        for (int j = 0; j < 16; ++j) o[3072 + j * 16 + r] = static_cast<uint8_t>(b->scales[j]);
-        std::memcpy(o + 3328 + 2 * r, &b->d, 2);
-      }
-    }
-  return total;
-}
-
-// Row r of a packed Q6_K matrix as floats, bit-identical to the scalar
-// dequantize_row of the original (same d * sc * (q - 32) order).
-void row_q6_k(const uint8_t* packed, int64_t cols, int64_t r, float* y) {
-  const int64_t nsb = cols / QK_K, g = r / kG;
-  const int rr = static_cast<int>(r % kG);
-  for (int64_t sb = 0; sb < nsb; ++sb) {
-    const uint8_t* o = packed + static_cast<size_t>(g * nsb + sb) * kQ6KBytes;
-    uint16_t dh;
-    std::memcpy(&dh, o + 3328 + 2 * rr, 2);
-    const float d = _cvtsh_ss(dh);
-    for (int sub = 0; sub < 16; ++sub) {
-      const int s = sub % 4, u = sub / 4;
-      const uint8_t* st = o + s * 768;
-      const int sc = static_cast<int8_t>(o[3072 + 16 * sub + rr]);
-      for (int k = 0; k < 16; ++k) {
-        const int i = k / 4, e = k % 4;
-        const uint8_t nb = st[((u >> 1) * 4 + i) * 64 + 4 * rr + e];
-        const int lo = (u & 1) ? nb >> 4 : nb & 0xF;
-        const int hi = (st[(8 + i) * 64 + 4 * rr + e] >> (2 * u)) & 3;
-        y[sb * QK_K + 16 * sub + k] = d * sc * ((lo | (hi << 4)) - 32);
-      }
-    }
-  }
-}
+static_assert(kQ4KBytes == packed_k::q4_k_bytes(kG) && kQ5KBytes == packed_k::q5_k_bytes(kG) &&
+              kQ6KBytes == packed_k::q6_k_bytes(kG));
 
 // Per token and super-block: activation scale and correction words
 // (Q6_K: -32 * bsums[j]; Q4_K: c[p] = int16 pair (bsum32[2p], bsum32[2p+1])).
@@ -374,11 +255,15 @@ void pg_q6_k(int64_t n, const uint8_t* p, int64_t r0, int64_t nr, const uint8_t*
   gemm_k<KType::Q6>(n, p, r0, nr, a, as, prep, nt, y, ldy);
 }
 size_t pack_q4_k(int64_t rows, int64_t cols, const uint8_t* w, size_t ws, uint8_t* dst) {
-  return pack_q45_k<false>(rows, cols, w, ws, dst);
+  return packed_k::pack_q4_k(kG, rows, cols, w, ws, dst);
 }
 size_t pack_q5_k(int64_t rows, int64_t cols, const uint8_t* w, size_t ws, uint8_t* dst) {
-  return pack_q45_k<true>(rows, cols, w, ws, dst);
+  return packed_k::pack_q5_k(kG, rows, cols, w, ws, dst);
 }
+size_t pack_q6_k(int64_t rows, int64_t cols, const uint8_t* w, size_t ws, uint8_t* dst) {
+  return packed_k::pack_q6_k(kG, rows, cols, w, ws, dst);
+}
+void row_q6_k(const uint8_t* packed, int64_t cols, int64_t r, float* y) { packed_k::row_q6_k(kG, packed, cols, r, y); }
 size_t pp_q4_k(int64_t n, const uint8_t* a, size_t as, int64_t nt, void* out) { return prep_k<false>(n, a, as, nt, out); }
 size_t pp_q6_k(int64_t n, const uint8_t* a, size_t as, int64_t nt, void* out) { return prep_k<true>(n, a, as, nt, out); }
 

@@ -12,6 +12,7 @@ void fill_avx512_packed(KernelSet& k);  // avx512_packed.cpp
 void fill_avx512_packed_k(KernelSet& k);  // avx512_packed_k.cpp (Q4_K, Q6_K)
 void fill_avx512_packed_16bit(KernelSet& k);  // avx512_packed_16bit.cpp
 void fill_avx2_packed(KernelSet& k);          // avx2_packed.cpp
+void fill_avx2_packed_k(KernelSet& k);        // avx2_packed_k.cpp (Q4_K, Q5_K, Q6_K)
 void fill_avx512_rows(KernelSet& k);    // avx512_rows.cpp
 void fill_avx2_rows(KernelSet& k);      // avx2_rows.cpp
 
