@@ -3,7 +3,10 @@
 #include "kernels/packed_k_layout.h"
 
 #include <cstring>
+#include <string>
 #include <type_traits>
+
+#include "common/error.h"
 
 #include "kernels/fp16.h"
 #include "kernels/quant_blocks.h"
@@ -124,6 +127,42 @@ void row_q6_k(int g, const uint8_t* packed, int64_t cols, int64_t r, float* y) {
       }
     }
   }
+}
+
+namespace {
+
+// PackFn / PackedRowFn entries for a fixed group height
+template <int G>
+size_t pack_q4_k_g(int64_t rows, int64_t cols, const uint8_t* w, size_t ws, uint8_t* dst) {
+  return pack_q4_k(G, rows, cols, w, ws, dst);
+}
+template <int G>
+size_t pack_q5_k_g(int64_t rows, int64_t cols, const uint8_t* w, size_t ws, uint8_t* dst) {
+  return pack_q5_k(G, rows, cols, w, ws, dst);
+}
+template <int G>
+size_t pack_q6_k_g(int64_t rows, int64_t cols, const uint8_t* w, size_t ws, uint8_t* dst) {
+  return pack_q6_k(G, rows, cols, w, ws, dst);
+}
+template <int G>
+void row_q6_k_g(const uint8_t* packed, int64_t cols, int64_t r, float* y) {
+  row_q6_k(G, packed, cols, r, y);
+}
+
+template <int G>
+void fill_g(KernelSet& k) {
+  k.pack[static_cast<int>(gguf::TensorType::Q4_K)] = pack_q4_k_g<G>;
+  k.pack[static_cast<int>(gguf::TensorType::Q5_K)] = pack_q5_k_g<G>;
+  k.pack[static_cast<int>(gguf::TensorType::Q6_K)] = pack_q6_k_g<G>;
+  k.packed_row[static_cast<int>(gguf::TensorType::Q6_K)] = row_q6_k_g<G>;
+}
+
+}  // namespace
+
+void fill_packing(KernelSet& k, int g) {
+  if (g == 8) fill_g<8>(k);
+  else if (g == 16) fill_g<16>(k);
+  else throw Error("packed K-quant layout: unsupported group height " + std::to_string(g));
 }
 
 }  // namespace pocketops::kernels::packed_k

@@ -7,6 +7,8 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "kernels/dispatch.h"
+
 namespace pocketops::kernels::packed_k {
 
 // Per group of g rows and 256-element super-block; a "vector" is 4g bytes
@@ -36,5 +38,10 @@ size_t pack_q6_k(int g, int64_t rows, int64_t cols, const uint8_t* w, size_t w_s
 // Row r of a packed Q6_K matrix as floats, bit-identical to dequantize_row
 // of the original.
 void row_q6_k(int g, const uint8_t* packed, int64_t cols, int64_t r, float* y);
+
+// Sets k.pack for Q4_K / Q5_K / Q6_K and k.packed_row for Q6_K to this
+// layout with groups of g rows (8 or 16); the set adds its own packed_prep
+// and packed_gemm.
+void fill_packing(KernelSet& k, int g);
 
 }  // namespace pocketops::kernels::packed_k

@@ -294,16 +294,6 @@ void pg_q6_k(int64_t n, const uint8_t* p, int64_t r0, int64_t nr, const uint8_t*
              int64_t nt, float* y, int64_t ldy) {
   gemm_k<KType::Q6>(n, p, r0, nr, a, as, prep, nt, y, ldy);
 }
-size_t pack_q4_k(int64_t rows, int64_t cols, const uint8_t* w, size_t ws, uint8_t* dst) {
-  return packed_k::pack_q4_k(kG, rows, cols, w, ws, dst);
-}
-size_t pack_q5_k(int64_t rows, int64_t cols, const uint8_t* w, size_t ws, uint8_t* dst) {
-  return packed_k::pack_q5_k(kG, rows, cols, w, ws, dst);
-}
-size_t pack_q6_k(int64_t rows, int64_t cols, const uint8_t* w, size_t ws, uint8_t* dst) {
-  return packed_k::pack_q6_k(kG, rows, cols, w, ws, dst);
-}
-void row_q6_k(const uint8_t* packed, int64_t cols, int64_t r, float* y) { packed_k::row_q6_k(kG, packed, cols, r, y); }
 size_t pp_q45_k(int64_t n, const uint8_t* a, size_t as, int64_t nt, void* out) {
   return prep_k<false>(n, a, as, nt, out);
 }
@@ -312,18 +302,15 @@ size_t pp_q6_k(int64_t n, const uint8_t* a, size_t as, int64_t nt, void* out) { 
 }  // namespace
 
 void fill_avx2_packed_k(KernelSet& k) {
+  packed_k::fill_packing(k, kG);  // pack[] and Q6_K's packed_row
   const int q4 = static_cast<int>(TensorType::Q4_K), q5 = static_cast<int>(TensorType::Q5_K),
             q6 = static_cast<int>(TensorType::Q6_K);
-  k.pack[q4] = pack_q4_k;
   k.packed_gemm[q4] = pg_q4_k;
   k.packed_prep[q4] = pp_q45_k;
-  k.pack[q5] = pack_q5_k;
   k.packed_gemm[q5] = pg_q5_k;
   k.packed_prep[q5] = pp_q45_k;  // same activation sums and mins as Q4_K
-  k.pack[q6] = pack_q6_k;
   k.packed_gemm[q6] = pg_q6_k;
   k.packed_prep[q6] = pp_q6_k;
-  k.packed_row[q6] = row_q6_k;
 }
 
 }  // namespace pocketops::kernels::x86
