@@ -6,11 +6,11 @@
 
 #include "cli/cli_util.h"
 #include "cli/command.h"
-#include "model/lfm2_synth.h"
+#include "synth/lfm2_synth.h"
 
 namespace {
 
-struct Progress : pocketops::model::SynthProgress {
+struct Progress : pocketops::synth::SynthProgress {
   bool tty = isatty(2);
   void tensor_done(const std::string& name, size_t i, size_t n) override {
     if (tty) std::fprintf(stderr, "\r[%3zu/%zu] %-40s", i, n, name.c_str());
@@ -27,9 +27,9 @@ int run_synth(int argc, char** argv) {
   app.add_option("-o,--output", out, "output .gguf path")->required();
   app.add_option("--seed", seed, "random seed")->capture_default_str();
   if (auto rc = pocketops::cli::parse_args(app, argc, argv)) return *rc;
-  auto sh = pocketops::model::synth_shape(shape);
+  auto sh = pocketops::synth::synth_shape(shape);
   Progress p;
-  const uint64_t bytes = pocketops::model::write_synthetic_model(out, sh, type, seed, &p);
+  const uint64_t bytes = pocketops::synth::write_synthetic_model(out, sh, type, seed, &p);
   std::fprintf(stderr, "wrote %s (%s, %s, %.1f MiB)\n", out.c_str(), shape.c_str(), type.c_str(), bytes / 1048576.0);
   return 0;
 }

@@ -9,7 +9,7 @@
 #include "cli_support.h"
 #include "gguf/gguf_reader.h"
 #include "gguf/gguf_writer.h"
-#include "model/lfm2_synth.h"
+#include "synth/lfm2_synth.h"
 
 using namespace pocketops;
 using namespace pocketops::testing;
@@ -19,7 +19,7 @@ namespace {
 const std::string& base_model() {
   static const std::string p = [] {
     std::string path = tmp_path("base.gguf");
-    model::write_synthetic_model(path, model::synth_shape("tiny"), "q4_0", 3);
+    synth::write_synthetic_model(path, synth::synth_shape("tiny"), "q4_0", 3);
     return path;
   }();
   return p;

@@ -5,14 +5,14 @@
 #include <string>
 #include <unistd.h>
 
-#include "model/lfm2_synth.h"
+#include "synth/lfm2_synth.h"
 
 namespace pocketops::testing {
 
 inline std::string synthetic_model(const std::string& type = "f32") {
   const std::string path =
       (std::filesystem::temp_directory_path() / ("pocketops-test-tiny-" + type + "-" + std::to_string(::getpid()) + ".gguf")).string();
-  if (!std::filesystem::exists(path)) model::write_synthetic_model(path, model::synth_shape("tiny"), type, 7);
+  if (!std::filesystem::exists(path)) synth::write_synthetic_model(path, synth::synth_shape("tiny"), type, 7);
   return path;
 }
 

@@ -1,6 +1,6 @@
 // Synthetic model writer: shapes, per-tensor type recipes, a small byte-level
 // BPE vocabulary with consistent merges, and seeded random weights.
-#include "model/lfm2_synth.h"
+#include "synth/lfm2_synth.h"
 
 #include <algorithm>
 #include <cmath>
@@ -9,8 +9,9 @@
 #include "common/error.h"
 #include "gguf/gguf_writer.h"
 #include "kernels/quantize.h"
+#include "tokenizer/byte_unicode.h"
 
-namespace pocketops::model {
+namespace pocketops::synth {
 
 using gguf::TensorType;
 
@@ -48,26 +49,6 @@ void fill_random(std::vector<float>& v, uint64_t seed, float scale) {
   }
 }
 
-std::string byte_to_unicode(uint8_t b) {
-  // GPT-2 byte <-> unicode mapping: printable bytes map to themselves, the
-  // rest to U+0100 + k in byte order.
-  auto printable = [](int c) { return (c >= 33 && c <= 126) || (c >= 161 && c <= 172) || (c >= 174 && c <= 255); };
-  int cp = b;
-  if (!printable(b)) {
-    int k = 0;
-    for (int c = 0; c < b; ++c) k += !printable(c);
-    cp = 256 + k;
-  }
-  std::string out;
-  if (cp < 0x80) {
-    out += static_cast<char>(cp);
-  } else {
-    out += static_cast<char>(0xC0 | (cp >> 6));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  }
-  return out;
-}
-
 struct Vocab {
   std::vector<std::string> tokens;
   std::vector<int32_t> types;
@@ -86,12 +67,12 @@ Vocab make_vocab(int64_t n_vocab) {
   if (n_vocab < 256 + kNumSpecials) throw Error("synthetic vocab too small");
   Vocab v;
   for (int b = 0; b < 256; ++b) {
-    v.tokens.push_back(byte_to_unicode(static_cast<uint8_t>(b)));
+    v.tokens.push_back(tokenizer::byte_to_mapped(static_cast<uint8_t>(b)));
     v.types.push_back(1);
   }
   const std::string alphabet = "etaoinshrdlucmfwypvbgkjqxzETAOINSHRDLUCMFWYPVBGKJQXZ0123456789 ";
   std::vector<std::string> level1;
-  for (char c : alphabet) level1.push_back(byte_to_unicode(static_cast<uint8_t>(c)));
+  for (char c : alphabet) level1.push_back(tokenizer::byte_to_mapped(static_cast<uint8_t>(c)));
   const int64_t target = n_vocab - kNumSpecials;
   std::vector<std::string> prev = level1;
   while (static_cast<int64_t>(v.tokens.size()) < target) {
@@ -246,4 +227,4 @@ uint64_t write_synthetic_model(const std::string& path, const SynthShape& sh, co
   return std::filesystem::file_size(path);
 }
 
-}  // namespace pocketops::model
+}  // namespace pocketops::synth

@@ -8,7 +8,7 @@
 
 #include "gguf/tensor_type.h"
 
-namespace pocketops::model {
+namespace pocketops::synth {
 
 struct SynthShape {
   std::string name;
@@ -34,4 +34,4 @@ uint64_t write_synthetic_model(const std::string& path, const SynthShape& shape,
 gguf::TensorType synth_tensor_type(const std::string& type, const std::string& tensor, int64_t layer,
                                    int64_t attn_index, const SynthShape& shape);
 
-}  // namespace pocketops::model
+}  // namespace pocketops::synth
