@@ -38,12 +38,12 @@ size_t pack_q4_0(int64_t rows, int64_t cols, const uint8_t* w, size_t ws, uint8_
   const size_t total = static_cast<size_t>(ng * nb / 2) * kPairBytes;
   if (!dst) return total;
   for (int64_t g = 0; g < ng; ++g)
-    for (int r = 0; r < kRows; ++r) {  // row by row: one sequential source stream
-      const int64_t row = g * kRows + r;
-      for (int64_t b = 0; b < nb; ++b) {
-        uint8_t* pair = dst + static_cast<size_t>(g * nb / 2 + b / 2) * kPairBytes;
-        uint8_t* out = pair + (b & 1) * 128;
-        uint8_t* d = pair + 256 + (b & 1) * 16;
+    for (int64_t b = 0; b < nb; ++b) {
+      uint8_t* pair = dst + static_cast<size_t>(g * nb / 2 + b / 2) * kPairBytes;
+      uint8_t* out = pair + (b & 1) * 128;
+      uint8_t* d = pair + 256 + (b & 1) * 16;
+      for (int r = 0; r < kRows; ++r) {
+        const int64_t row = g * kRows + r;
         if (row >= rows) {  // zero scale: contributes 0
           for (int j = 0; j < 4; ++j) std::memset(out + 32 * j + 4 * r, 0x88, 4);
           std::memset(d + 2 * r, 0, 2);

@@ -55,15 +55,13 @@ size_t pack_b32(int64_t rows, int64_t cols, const uint8_t* w, size_t w_stride, u
   const size_t total = static_cast<size_t>(ng * nb / 2) * pair_bytes<kZ>();
   if (!dst) return total;
   constexpr size_t src_block = kZ == 4 ? sizeof(BlockQ4_0) : sizeof(BlockQ8_0);
-  // row by row within a group: one sequential source stream (block by block
-  // across the 16 rows read 16 streams at once; see packed_k_layout.cpp)
   for (int64_t g = 0; g < ng; ++g) {
-    for (int r = 0; r < kGroupRows; ++r) {
-      const int64_t row = g * kGroupRows + r;
-      for (int64_t b = 0; b < nb; ++b) {
-        uint8_t* pair = dst + static_cast<size_t>(g * nb / 2 + b / 2) * pair_bytes<kZ>();
-        uint8_t* out = pair + (b & 1) * kZ * 64;
-        uint16_t* d = reinterpret_cast<uint16_t*>(pair + 2 * kZ * 64 + (b & 1) * 32);
+    for (int64_t b = 0; b < nb; ++b) {
+      uint8_t* pair = dst + static_cast<size_t>(g * nb / 2 + b / 2) * pair_bytes<kZ>();
+      uint8_t* out = pair + (b & 1) * kZ * 64;
+      uint16_t* d = reinterpret_cast<uint16_t*>(pair + 2 * kZ * 64 + (b & 1) * 32);
+      for (int r = 0; r < kGroupRows; ++r) {
+        const int64_t row = g * kGroupRows + r;
         if (row >= rows) {
           for (int j = 0; j < kZ; ++j) std::memset(out + 64 * j + 4 * r, kZ == 4 ? 0x88 : 0x80, 4);
           d[r] = 0;
