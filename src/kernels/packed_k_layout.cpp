@@ -23,20 +23,14 @@ size_t pack_q45_k(int g, int64_t rows, int64_t cols, const uint8_t* w, size_t ws
   const size_t total = static_cast<size_t>(ng * nsb) * bytes;
   if (!dst) return total;
   const size_t vec = 4 * static_cast<size_t>(g);
-  // Row by row within a group (each row's super-blocks in order): the source
-  // is read as one sequential stream, the group's output (<= 76 KB for 8192
-  // columns) stays in cache; super-block by super-block across the rows read
-  // g streams at once and measured most of the load time.
-  for (int64_t gi = 0; gi < ng; ++gi) {
-    uint8_t* og = dst + static_cast<size_t>(gi * nsb) * bytes;
-    if ((gi + 1) * g > rows) std::memset(og, 0, static_cast<size_t>(nsb) * bytes);  // padding rows: zero scales, mins, d
-    for (int r = 0; r < g; ++r) {
-      const int64_t row = gi * g + r;
-      if (row >= rows) break;
-      const Block* brow = reinterpret_cast<const Block*>(w + row * ws);
-      for (int64_t sb = 0; sb < nsb; ++sb) {
-        uint8_t* o = og + static_cast<size_t>(sb) * bytes;
-        const Block* b = brow + sb;
+  for (int64_t gi = 0; gi < ng; ++gi)
+    for (int64_t sb = 0; sb < nsb; ++sb) {
+      uint8_t* o = dst + static_cast<size_t>(gi * nsb + sb) * bytes;
+      if ((gi + 1) * g > rows) std::memset(o, 0, bytes);  // padding rows: zero scales, mins and d
+      for (int r = 0; r < g; ++r) {
+        const int64_t row = gi * g + r;
+        if (row >= rows) break;
+        const Block* b = reinterpret_cast<const Block*>(w + row * ws) + sb;
         if constexpr (kQ5)
           for (int i = 0; i < 8; ++i) std::memcpy(o + 148 * g + i * vec + 4 * r, b->qh + 4 * i, 4);
         for (int c = 0; c < 4; ++c)
@@ -51,7 +45,6 @@ size_t pack_q45_k(int g, int64_t rows, int64_t cols, const uint8_t* w, size_t ws
         std::memcpy(o + 146 * g + 2 * r, &b->dmin, 2);
       }
     }
-  }
   return total;
 }
 
@@ -72,20 +65,15 @@ size_t pack_q6_k(int g, int64_t rows, int64_t cols, const uint8_t* w, size_t ws,
   const size_t total = static_cast<size_t>(ng * nsb) * bytes;
   if (!dst) return total;
   uint8_t q[QK_K];
-  for (int64_t gi = 0; gi < ng; ++gi) {  // row by row within a group, as pack_q45_k
-    uint8_t* og = dst + static_cast<size_t>(gi * nsb) * bytes;
-    if ((gi + 1) * g > rows) {
-      std::memset(og, 0, static_cast<size_t>(nsb) * bytes);  // padding rows: zero scales and d
-    } else {
-      for (int64_t sb = 0; sb < nsb; ++sb) std::memset(og + sb * bytes + 210 * g, 0, 2 * g);  // the tail padding
-    }
-    for (int r = 0; r < g; ++r) {
-      const int64_t row = gi * g + r;
-      if (row >= rows) break;
-      const BlockQ6_K* brow = reinterpret_cast<const BlockQ6_K*>(w + row * ws);
-      for (int64_t sb = 0; sb < nsb; ++sb) {
-        uint8_t* o = og + static_cast<size_t>(sb) * bytes;
-        const BlockQ6_K* b = brow + sb;
+  for (int64_t gi = 0; gi < ng; ++gi)
+    for (int64_t sb = 0; sb < nsb; ++sb) {
+      uint8_t* o = dst + static_cast<size_t>(gi * nsb + sb) * bytes;
+      if ((gi + 1) * g > rows) std::memset(o, 0, bytes);  // padding rows: zero scales and d
+      else std::memset(o + 210 * g, 0, 2 * g);             // the tail padding
+      for (int r = 0; r < g; ++r) {
+        const int64_t row = gi * g + r;
+        if (row >= rows) break;
+        const BlockQ6_K* b = reinterpret_cast<const BlockQ6_K*>(w + row * ws) + sb;
         // unsigned 6-bit values in element order (ggml Q6_K bit layout)
         for (int h = 0; h < 2; ++h) {
           const uint8_t* ql = b->ql + 64 * h;
@@ -114,7 +102,6 @@ size_t pack_q6_k(int g, int64_t rows, int64_t cols, const uint8_t* w, size_t ws,
         std::memcpy(o + 208 * g + 2 * r, &b->d, 2);
       }
     }
-  }
   return total;
 }
 
