@@ -32,17 +32,17 @@ size_t pack_q45_k(int g, int64_t rows, int64_t cols, const uint8_t* w, size_t ws
         if (row >= rows) break;
         const Block* b = reinterpret_cast<const Block*>(w + row * ws) + sb;
         if constexpr (kQ5)
-          for (int i = 0; i < 8; ++i) std::memcpy(o + 148 * g + i * vec + 4 * r, b->qh + 4 * i, 4);
+          for (int i = 0; i < 8; ++i) std::memcpy(o + q5_k_high(g) + i * vec + 4 * r, b->qh + 4 * i, 4);
         for (int c = 0; c < 4; ++c)
           for (int i = 0; i < 8; ++i) std::memcpy(o + (c * 8 + i) * vec + 4 * r, b->qs + 32 * c + 4 * i, 4);
         for (int j = 0; j < 8; ++j) {
           uint8_t sc, m;
           k_scale_min(j, b->scales, &sc, &m);
-          o[128 * g + j * g + r] = sc;
-          o[136 * g + (j / 2) * 2 * g + 2 * r + (j & 1)] = m;
+          o[q4_k_scales(g) + j * g + r] = sc;
+          o[q4_k_mins(g) + (j / 2) * 2 * g + 2 * r + (j & 1)] = m;
         }
-        std::memcpy(o + 144 * g + 2 * r, &b->d, 2);
-        std::memcpy(o + 146 * g + 2 * r, &b->dmin, 2);
+        std::memcpy(o + q4_k_d(g) + 2 * r, &b->d, 2);
+        std::memcpy(o + q4_k_dmin(g) + 2 * r, &b->dmin, 2);
       }
     }
   return total;
@@ -69,7 +69,7 @@ size_t pack_q6_k(int g, int64_t rows, int64_t cols, const uint8_t* w, size_t ws,
     for (int64_t sb = 0; sb < nsb; ++sb) {
       uint8_t* o = dst + static_cast<size_t>(gi * nsb + sb) * bytes;
       if ((gi + 1) * g > rows) std::memset(o, 0, bytes);  // padding rows: zero scales and d
-      else std::memset(o + 210 * g, 0, 2 * g);             // the tail padding
+      else std::memset(o + q6_k_d(g) + 2 * g, 0, 2 * g);             // the tail padding
       for (int r = 0; r < g; ++r) {
         const int64_t row = gi * g + r;
         if (row >= rows) break;
@@ -87,7 +87,7 @@ size_t pack_q6_k(int g, int64_t rows, int64_t cols, const uint8_t* w, size_t ws,
           }
         }
         for (int s = 0; s < 4; ++s) {
-          uint8_t* st = o + s * 12 * vec;
+          uint8_t* st = o + s * q6_k_step(g);
           for (int i = 0; i < 4; ++i)
             for (int e = 0; e < 4; ++e) {
               const int k = 4 * i + e;
@@ -98,8 +98,8 @@ size_t pack_q6_k(int g, int64_t rows, int64_t cols, const uint8_t* w, size_t ws,
                                                                    ((v(s + 8) >> 4) << 4) | ((v(s + 12) >> 4) << 6));
             }
         }
-        for (int j = 0; j < 16; ++j) o[192 * g + j * g + r] = static_cast<uint8_t>(b->scales[j]);
-        std::memcpy(o + 208 * g + 2 * r, &b->d, 2);
+        for (int j = 0; j < 16; ++j) o[q6_k_scales(g) + j * g + r] = static_cast<uint8_t>(b->scales[j]);
+        std::memcpy(o + q6_k_d(g) + 2 * r, &b->d, 2);
       }
     }
   return total;
@@ -112,12 +112,12 @@ void row_q6_k(int g, const uint8_t* packed, int64_t cols, int64_t r, float* y) {
   for (int64_t sb = 0; sb < nsb; ++sb) {
     const uint8_t* o = packed + static_cast<size_t>(gi * nsb + sb) * bytes;
     uint16_t dh;
-    std::memcpy(&dh, o + 208 * g + 2 * rr, 2);
+    std::memcpy(&dh, o + q6_k_d(g) + 2 * rr, 2);
     const float d = fp16_to_fp32(dh);
     for (int sub = 0; sub < 16; ++sub) {
       const int s = sub % 4, u = sub / 4;
-      const uint8_t* st = o + s * 12 * vec;
-      const int sc = static_cast<int8_t>(o[192 * g + sub * g + rr]);
+      const uint8_t* st = o + s * q6_k_step(g);
+      const int sc = static_cast<int8_t>(o[q6_k_scales(g) + sub * g + rr]);
       for (int k = 0; k < 16; ++k) {
         const int i = k / 4, e = k % 4;
         const uint8_t nb = st[((u >> 1) * 4 + i) * vec + 4 * rr + e];

@@ -23,9 +23,20 @@ namespace pocketops::kernels::packed_k {
 // Q6_K (212g): 4 steps s of 12 vectors (48g bytes): vector i (0..3) low
 //   nibbles = sub-block s, high = s+4; 4+i: s+8 / s+12; 8+i: the 2-bit high
 //   parts, bits 2u..2u+1 = sub-block s+4u; at 192g int8 scales (sub-block j,
-//   row r: j*g + r); at 208g g fp16 d; 4g bytes of padding.
+//   row r: j*g + r); at 208g g fp16 d; 2g bytes of padding.
+
+// Byte offsets within one group and super-block (used in constant
+// expressions only, also by the ISA files).
+constexpr size_t q4_k_scales(int g) { return 128 * static_cast<size_t>(g); }
+constexpr size_t q4_k_mins(int g) { return 136 * static_cast<size_t>(g); }
+constexpr size_t q4_k_d(int g) { return 144 * static_cast<size_t>(g); }
+constexpr size_t q4_k_dmin(int g) { return 146 * static_cast<size_t>(g); }
 constexpr size_t q4_k_bytes(int g) { return 148 * static_cast<size_t>(g); }
+constexpr size_t q5_k_high(int g) { return q4_k_bytes(g); }
 constexpr size_t q5_k_bytes(int g) { return 180 * static_cast<size_t>(g); }
+constexpr size_t q6_k_step(int g) { return 48 * static_cast<size_t>(g); }
+constexpr size_t q6_k_scales(int g) { return 192 * static_cast<size_t>(g); }
+constexpr size_t q6_k_d(int g) { return 208 * static_cast<size_t>(g); }
 constexpr size_t q6_k_bytes(int g) { return 212 * static_cast<size_t>(g); }
 
 // Packed size of a rows x cols matrix (0: cols not a multiple of 256 or no

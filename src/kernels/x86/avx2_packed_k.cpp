@@ -21,12 +21,13 @@ namespace {
 
 using gguf::TensorType;
 
-// Offsets in a group of 8 rows and one super-block (packed_k_layout.h, g = 8).
+// Sizes and offsets in a group of 8 rows and one super-block (packed_k_layout.h).
 constexpr int kG = 8;
-constexpr size_t kQ4K = 1184, kQ5K = 1440, kQ6K = 1696;
-static_assert(kQ4K == packed_k::q4_k_bytes(kG) && kQ5K == packed_k::q5_k_bytes(kG) && kQ6K == packed_k::q6_k_bytes(kG));
-constexpr size_t kQ4Scales = 1024, kQ4Mins = 1088, kQ4D = 1152, kQ4Dmin = 1168, kQ5High = 1184;
-constexpr size_t kQ6Step = 384, kQ6Scales = 1536, kQ6D = 1664;
+constexpr size_t kQ4K = packed_k::q4_k_bytes(kG), kQ5K = packed_k::q5_k_bytes(kG), kQ6K = packed_k::q6_k_bytes(kG);
+constexpr size_t kQ4Scales = packed_k::q4_k_scales(kG), kQ4Mins = packed_k::q4_k_mins(kG), kQ4D = packed_k::q4_k_d(kG),
+                 kQ4Dmin = packed_k::q4_k_dmin(kG), kQ5High = packed_k::q5_k_high(kG);
+constexpr size_t kQ6Step = packed_k::q6_k_step(kG), kQ6Scales = packed_k::q6_k_scales(kG), kQ6D = packed_k::q6_k_d(kG);
+static_assert(kQ4K % 32 == 0 && kQ5K % 32 == 0 && kQ6K % 32 == 0);  // every ymm load stays aligned
 
 // Per token and super-block: activation scale and int16 pairs of block sums
 // (Q4_K / Q5_K: c[p] = (bsum32[2p], bsum32[2p+1]), p < 4; Q6_K: c[p] =

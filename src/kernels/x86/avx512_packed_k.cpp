@@ -25,9 +25,12 @@ using gguf::TensorType;
 // Layout: packed_k_layout.h with groups of 16 rows (a vector is one zmm):
 // Q4_K 2368 bytes per group and super-block, Q5_K 2880, Q6_K 3392.
 constexpr int kG = 16;
-constexpr size_t kQ4KBytes = 2368, kQ5KBytes = 2880, kQ6KBytes = 3392;
-static_assert(kQ4KBytes == packed_k::q4_k_bytes(kG) && kQ5KBytes == packed_k::q5_k_bytes(kG) &&
-              kQ6KBytes == packed_k::q6_k_bytes(kG));
+constexpr size_t kQ4KBytes = packed_k::q4_k_bytes(kG), kQ5KBytes = packed_k::q5_k_bytes(kG),
+                 kQ6KBytes = packed_k::q6_k_bytes(kG);
+constexpr size_t kQ4Scales = packed_k::q4_k_scales(kG), kQ4Mins = packed_k::q4_k_mins(kG), kQ4D = packed_k::q4_k_d(kG),
+                 kQ4Dmin = packed_k::q4_k_dmin(kG), kQ5High = packed_k::q5_k_high(kG);
+constexpr size_t kQ6Step = packed_k::q6_k_step(kG), kQ6Scales = packed_k::q6_k_scales(kG), kQ6D = packed_k::q6_k_d(kG);
+static_assert(kQ4KBytes % 64 == 0 && kQ5KBytes % 64 == 0 && kQ6KBytes % 64 == 0);  // every zmm load stays aligned
 
 // Per token and super-block: activation scale and correction words
 // (Q6_K: -32 * bsums[j]; Q4_K: c[p] = int16 pair (bsum32[2p], bsum32[2p+1])).
@@ -112,12 +115,12 @@ inline void tile_q45k(const uint8_t* pw, int64_t nsb, const uint8_t* a, size_t a
         if constexpr (kQ5) {
           // bit j of each high-bit byte -> bit 4 (16-bit shifts: the bits that
           // cross into the neighbouring byte never land on its bit 4)
-          const __m512i h = ld(o + kQ4KBytes + 64 * i);
+          const __m512i h = ld(o + kQ5High + 64 * i);
           const __m512i hs = j < 4 ? _mm512_slli_epi16(h, 4 - j) : _mm512_srli_epi16(h, j - 4);
           wv[i] = _mm512_ternarylogic_epi32(wv[i], hs, m10, 0xF8);  // wv | (hs & 0x10)
         }
       }
-      const __m512i sc = _mm512_cvtepu8_epi32(_mm_load_si128(reinterpret_cast<const __m128i*>(o + 2048 + 16 * j)));
+      const __m512i sc = _mm512_cvtepu8_epi32(_mm_load_si128(reinterpret_cast<const __m128i*>(o + kQ4Scales + 16 * j)));
 #pragma GCC unroll 8
       for (int t = 0; t < T; ++t) {
         const int8_t* q = reinterpret_cast<const BlockQ8_K*>(a + t * as)[sb].qs + 32 * j;
@@ -131,12 +134,12 @@ inline void tile_q45k(const uint8_t* pw, int64_t nsb, const uint8_t* a, size_t a
         is[t] = _mm512_add_epi32(is[t], _mm512_mullo_epi32(_mm512_add_epi32(s0, s1), sc));
       }
     }
-    const __m512 dw = _mm512_cvtph_ps(_mm256_load_si256(reinterpret_cast<const __m256i*>(o + 2304)));
-    const __m512 dm = _mm512_cvtph_ps(_mm256_load_si256(reinterpret_cast<const __m256i*>(o + 2336)));
+    const __m512 dw = _mm512_cvtph_ps(_mm256_load_si256(reinterpret_cast<const __m256i*>(o + kQ4D)));
+    const __m512 dm = _mm512_cvtph_ps(_mm256_load_si256(reinterpret_cast<const __m256i*>(o + kQ4Dmin)));
     __m512i mp[4];
 #pragma GCC unroll 4
     for (int p = 0; p < 4; ++p)
-      mp[p] = _mm512_cvtepu8_epi16(_mm256_load_si256(reinterpret_cast<const __m256i*>(o + 2176 + 32 * p)));
+      mp[p] = _mm512_cvtepu8_epi16(_mm256_load_si256(reinterpret_cast<const __m256i*>(o + kQ4Mins + 32 * p)));
 #pragma GCC unroll 8
     for (int t = 0; t < T; ++t) {
       const KAct& k = ai[t * nsb_ai + sb];
@@ -172,7 +175,7 @@ inline void tile_q6k(const uint8_t* pw, int64_t nsb, const uint8_t* a, size_t as
 #pragma GCC unroll 8
     for (int t = 0; t < T; ++t) fs[t] = _mm512_setzero_ps();
     for (int s = 0; s < 4; ++s) {
-      const uint8_t* st = o + s * 768;
+      const uint8_t* st = o + s * kQ6Step;
 #pragma GCC unroll 4
       for (int u = 0; u < 4; ++u) {
         if (pf) prefetch_lines(o + 2 * kQ6KBytes + (4 * s + u) * 4 * 64, s == 3 && u == 1 ? 1 : (s == 3 && u > 1 ? 0 : 4));
@@ -193,7 +196,7 @@ inline void tile_q6k(const uint8_t* pw, int64_t nsb, const uint8_t* a, size_t as
           wv[i] = _mm512_ternarylogic_epi32(lo, hs, m30, 0xF8);  // lo | (hs & m30)
         }
         const __m512 scf =
-            _mm512_cvtepi32_ps(_mm512_cvtepi8_epi32(_mm_load_si128(reinterpret_cast<const __m128i*>(o + 3072 + 16 * sub))));
+            _mm512_cvtepi32_ps(_mm512_cvtepi8_epi32(_mm_load_si128(reinterpret_cast<const __m128i*>(o + kQ6Scales + 16 * sub))));
 #pragma GCC unroll 8
         for (int t = 0; t < T; ++t) {
           const int8_t* q = reinterpret_cast<const BlockQ8_K*>(a + t * as)[sb].qs + 16 * sub;
@@ -205,7 +208,7 @@ inline void tile_q6k(const uint8_t* pw, int64_t nsb, const uint8_t* a, size_t as
         }
       }
     }
-    const __m512 dw = _mm512_cvtph_ps(_mm256_load_si256(reinterpret_cast<const __m256i*>(o + 3328)));
+    const __m512 dw = _mm512_cvtph_ps(_mm256_load_si256(reinterpret_cast<const __m256i*>(o + kQ6D)));
 #pragma GCC unroll 8
     for (int t = 0; t < T; ++t)
       acc[t] = _mm512_fmadd_ps(fs[t], _mm512_mul_ps(dw, _mm512_set1_ps(ai[t * nsb_ai + sb].d)),
