@@ -7,7 +7,6 @@
 #include <type_traits>
 
 #include "common/error.h"
-
 #include "kernels/fp16.h"
 #include "kernels/quant_blocks.h"
 
