@@ -66,6 +66,7 @@ void choose() {
 const KernelSet* avx2_kernels() { return nullptr; }
 const KernelSet* avx512vnni_kernels() { return nullptr; }
 const KernelSet* avx512_kernels() { return nullptr; }
+const KernelSet* amx_kernels() { return nullptr; }
 #endif
 #if !defined(__aarch64__)
 // Only aarch64 builds compile the arm/ sources.
@@ -87,6 +88,7 @@ const KernelSet& scalar_kernels() {
 
 std::vector<const KernelSet*> available_kernel_sets() {
   std::vector<const KernelSet*> v;
+  if (const KernelSet* k = amx_kernels()) v.push_back(k);
   if (const KernelSet* k = avx512_kernels()) v.push_back(k);
   if (const KernelSet* k = avx512vnni_kernels()) v.push_back(k);
   if (const KernelSet* k = avx2_kernels()) v.push_back(k);

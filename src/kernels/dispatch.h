@@ -1,5 +1,6 @@
 // Runtime kernel selection: one table of function pointers per instruction
 // set (scalar reference, AVX2, AVX-512 with VNNI, AVX-512 with VNNI + BF16,
+// the latter with AMX-INT8 tiles,
 // NEON and NEON with dot products on aarch64),
 // chosen once from the CPU's features. Model code only calls matmul(); SIMD
 // code only fills tables.
@@ -61,7 +62,7 @@ struct KernelSet {
 const KernelSet& scalar_kernels();
 // Sets available on this CPU, best first (always ends with scalar).
 std::vector<const KernelSet*> available_kernel_sets();
-// The set in use: best available, or POCKETOPS_KERNELS=scalar|avx2|avx512vnni|avx512|neon|neon-dotprod
+// The set in use: best available, or POCKETOPS_KERNELS=scalar|avx2|avx512vnni|avx512|amx|neon|neon-dotprod
 // when set.
 const KernelSet& active_kernels();
 // The set's converter from floats to activation format `at` (F16 for the KV
@@ -80,6 +81,7 @@ const KernelSet* make_kernel_set(const char* name, void (*fill)(KernelSet&));
 const KernelSet* avx2_kernels();        // AVX2 + FMA + F16C + BMI2
 const KernelSet* avx512vnni_kernels();  // + AVX-512 F/BW/VL/DQ/VNNI (Cascade Lake, Ice Lake)
 const KernelSet* avx512_kernels();      // + AVX512-BF16 (Zen 4, Sapphire Rapids)
+const KernelSet* amx_kernels();         // + AMX-TILE/AMX-INT8 tiles for multi-token GEMM (Sapphire Rapids and later)
 const KernelSet* neon_kernels();          // aarch64 Advanced SIMD (every ARMv8 CPU)
 const KernelSet* neon_dotprod_kernels();  // + SDOT (ARMv8.2 dotprod: Neoverse N1, Cortex-A76 and later)
 

@@ -39,6 +39,10 @@ TEST(KernelSets, TheCpusSimdSetsAreOffered) {
     EXPECT_TRUE(n.count("avx512vnni"));
   }
   EXPECT_FALSE(n.count("neon"));
+  // amx is the avx512 set with AMX tiles on top: never offered without it
+  if (n.count("amx")) {
+    EXPECT_TRUE(n.count("avx512"));
+  }
 #elif defined(__aarch64__)
   EXPECT_TRUE(n.count("neon")) << "every aarch64 CPU has Advanced SIMD";
   const bool dotprod = (getauxval(AT_HWCAP) & (1ul << 20)) != 0;  // HWCAP_ASIMDDP

@@ -127,6 +127,16 @@ TEST_P(Packed, LargeShapesAndThreads) {
   check_packed(t, 64, 8192, 4, 3, false, 10);
 }
 
+// Prefill-sized batches: several 16-token tiles (the amx set's tile height)
+// with and without a 1-15 token tail, over full and partial row groups.
+TEST_P(Packed, PrefillBatches) {
+  const TensorType t = GetParam();
+  uint32_t seed = 40;
+  for (int64_t n_tok : {32, 35, 47, 48})
+    for (int threads : {1, 2}) check_packed(t, 50, 512, n_tok, threads, false, seed++);
+  if (t != TensorType::BF16 && t != TensorType::F16) check_packed(t, 33, 256, 37, 2, true, seed++);
+}
+
 TEST_P(Packed, RawRandomBlocks) {
   const TensorType t = GetParam();
   if (t == TensorType::BF16 || t == TensorType::F16)

@@ -90,11 +90,7 @@ size_t pack_q8_0(int64_t rows, int64_t cols, const uint8_t* w, size_t ws, uint8_
   return pack_b32<8>(rows, cols, w, ws, dst);
 }
 
-// Per token and block: activation scale d and -offset * sum(qs).
-struct ActInfo {
-  float d;
-  int32_t corr;
-};
+using ActInfo = PackedB32Act;
 
 inline int hsum8(__m256i v) {
   __m128i s = _mm_add_epi32(_mm256_castsi256_si128(v), _mm256_extracti128_si256(v, 1));

@@ -1,7 +1,9 @@
 // Baseline-compiled CPU feature checks and the avx2_kernels() / avx512vnni_kernels() /
-// avx512_kernels() hooks: SIMD code runs only after __builtin_cpu_supports says it may.
+// avx512_kernels() / amx_kernels() hooks: SIMD code runs only after __builtin_cpu_supports says it may.
 
 #include <cpuid.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include "kernels/dispatch.h"
 #include "kernels/x86/x86_sets.h"
@@ -31,9 +33,25 @@ bool has_avx512_vnni() {
 
 bool has_avx512_bf16() { return has_avx512_vnni() && __builtin_cpu_supports("avx512bf16"); }
 
+// AMX-TILE and AMX-INT8 (CPUID leaf 7 EDX bits 24, 25), and the kernel's
+// permission to use the tile data state (Linux 5.16+ grants it on request,
+// once per process, for all its threads).
+bool has_amx_int8() {
+  if (!has_avx512_bf16()) return false;
+  unsigned a = 0, b = 0, c = 0, d = 0;
+  if (!__get_cpuid_count(7, 0, &a, &b, &c, &d) || (d & (1u << 24)) == 0 || (d & (1u << 25)) == 0) return false;
+  constexpr long kReqXcompPerm = 0x1023, kXfeatureXtiledata = 18;  // ARCH_REQ_XCOMP_PERM, XFEATURE_XTILEDATA
+  return syscall(SYS_arch_prctl, kReqXcompPerm, kXfeatureXtiledata) == 0;
+}
+
 void fill_avx512_with_bf16(KernelSet& k) {
   x86::fill_avx512_kernels(k);
   x86::fill_avx512_bf16(k);
+}
+
+void fill_amx(KernelSet& k) {
+  fill_avx512_with_bf16(k);
+  x86::fill_amx_packed(k);
 }
 
 }  // namespace
@@ -51,6 +69,11 @@ const KernelSet* avx512vnni_kernels() {
 
 const KernelSet* avx512_kernels() {
   static const KernelSet* k = has_avx512_bf16() ? make_kernel_set("avx512", fill_avx512_with_bf16) : nullptr;
+  return k;
+}
+
+const KernelSet* amx_kernels() {
+  static const KernelSet* k = has_amx_int8() ? make_kernel_set("amx", fill_amx) : nullptr;
   return k;
 }
 

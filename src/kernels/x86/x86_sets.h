@@ -1,16 +1,27 @@
 // Internal: fill functions implemented by the ISA-specific translation units
 // (avx2_kernels.cpp, avx512_kernels.cpp, ...). Call only after a CPU feature check.
 #pragma once
+#include <cstdint>
+
 #include "kernels/dispatch.h"
 
 namespace pocketops::kernels::x86 {
+
+// Activation side data of the packed Q4_0 / Q8_0 kernels, per token and
+// 32-element block: scale and -offset * sum(qs) (avx512_packed.cpp's prep
+// writes it; amx_packed.cpp's prep extends it).
+struct PackedB32Act {
+  float d;
+  int32_t corr;
+};
 
 void fill_avx2_kernels(KernelSet& k);
 void fill_avx512_kernels(KernelSet& k);  // the avx512vnni set
 void fill_avx512_bf16(KernelSet& k);     // avx512bf16_packed.cpp: on top of it, the avx512 set
 void fill_avx512_packed(KernelSet& k);  // avx512_packed.cpp
 void fill_avx512_packed_k(KernelSet& k);  // avx512_packed_k.cpp (Q4_K, Q6_K)
-void fill_avx512_packed_16bit(KernelSet& k);  // avx512_packed_16bit.cpp
+void fill_avx512_packed_16bit(KernelSet& k);
+void fill_amx_packed(KernelSet& k);  // amx_packed.cpp: AMX tiles over the avx512 Q4_0 / Q8_0 layout  // avx512_packed_16bit.cpp
 void fill_avx2_packed(KernelSet& k);          // avx2_packed.cpp
 void fill_avx2_packed_k(KernelSet& k);        // avx2_packed_k.cpp (Q4_K, Q5_K, Q6_K)
 void fill_avx512_rows(KernelSet& k);    // avx512_rows.cpp
