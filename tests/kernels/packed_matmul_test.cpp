@@ -200,6 +200,16 @@ TEST_P(PackedK, RawRandomBlocks) {
   const TensorType t = GetParam();
   check_packed(t, 33, 512, 1, 2, true, 21);
   check_packed(t, 33, 512, 11, 2, true, 22);
+  check_packed(t, 33, 512, 37, 2, true, 23);
+}
+
+// Prefill-sized batches: several 16-token tiles (the amx set's tile height)
+// with and without a tail, over full and partial row groups.
+TEST_P(PackedK, PrefillBatches) {
+  const TensorType t = GetParam();
+  uint32_t seed = 140;
+  for (int64_t n_tok : {32, 35, 48})
+    for (int threads : {1, 2}) check_packed(t, 50, 512, n_tok, threads, false, seed++);
 }
 
 // matrix_row on a packed matrix (tied embedding lookups) equals the scalar

@@ -33,62 +33,20 @@ template <int kZ>
 constexpr size_t pair_bytes() {
   return 2 * kZ * 64 + 64;
 }
-// Tiles of 16 tokens; the 1-15 tokens left go to the avx512 kernels: a
-// tile's results are stored and scaled per 32-element block, a fixed cost
-// that 8-token verification tiles measured slower with than VNNI.
-constexpr int kTile = 16;
+
+#include "kernels/x86/amx_tiles.inc"
 
 // The avx512 set's packed GEMMs and activation preps (same layout), for the
-// tokens the tiles leave.
+// tokens the 16-token tiles leave: a prompt's last 1-15, decode and
+// verification (a tile's results are stored and scaled per 32-element block,
+// a fixed cost that 8-token verification tiles measured slower with than
+// VNNI).
 PackedGemmFn g_vnni_gemm_q4_0 = nullptr, g_vnni_gemm_q8_0 = nullptr;
 PackedPrepFn g_vnni_prep_q4_0 = nullptr, g_vnni_prep_q8_0 = nullptr;
 
 // corr is unused here: the tiles multiply signed weights.
 using ActInfo = PackedB32Act;
 
-struct alignas(64) TileConfig {
-  uint8_t palette;
-  uint8_t start_row;
-  uint8_t reserved[14];
-  uint16_t colsb[16];
-  uint8_t rows[16];
-};
-
-// Tiles 0/1: results of an even/odd block (16 tokens x 16 int32), 2/3: the
-// activations (16 tokens x 32 int8), 4/5: the weights (8 x 64 int8).
-void configure() {
-  TileConfig c;
-  std::memset(&c, 0, sizeof c);
-  c.palette = 1;
-  for (int i = 0; i < 2; ++i) {
-    c.rows[i] = kTile;
-    c.colsb[i] = 64;
-    c.rows[2 + i] = kTile;
-    c.colsb[2 + i] = 32;
-    c.rows[4 + i] = 8;
-    c.colsb[4 + i] = 64;
-  }
-  // Not _tile_loadconfig: GCC 12's tells the compiler it reads 8 bytes, so
-  // the stores of colsb and rows can be dropped as dead (then every tile
-  // instruction faults). This operand is the whole struct.
-  __asm__ volatile("ldtilecfg %0" ::"m"(c));
-}
-
-// Per-thread scratch (grows, never shrinks; no std containers in ISA files).
-struct Scratch {
-  uint8_t* p = nullptr;
-  size_t cap = 0;
-  ~Scratch() { std::free(p); }
-  uint8_t* get(size_t n) {
-    if (n > cap) {
-      std::free(p);
-      cap = (n + 4095) / 4096 * 4096;
-      p = static_cast<uint8_t*>(std::aligned_alloc(64, cap));
-      if (!p) cap = 0;
-    }
-    return p;
-  }
-};
 thread_local Scratch t_group;
 
 // A group's weights unpacked once for all its token tiles: per block, the
@@ -135,8 +93,7 @@ void unpack_group(const uint8_t* pw, int64_t nb, uint8_t* out) {
 // block into an A tile (16 rows x 32 bytes), so tile loads are aligned.
 size_t act_info_bytes(int64_t nb, int64_t n_tok) { return static_cast<size_t>(nb * n_tok) * sizeof(ActInfo); }
 const uint8_t* act_tiles(const void* prep, int64_t nb, int64_t n_tok) {
-  const uintptr_t p = reinterpret_cast<uintptr_t>(prep) + act_info_bytes(nb, n_tok);
-  return reinterpret_cast<const uint8_t*>((p + 63) & ~static_cast<uintptr_t>(63));
+  return tiles_after(prep, act_info_bytes(nb, n_tok));
 }
 
 template <int kZ>
@@ -216,7 +173,7 @@ void packed_gemm(int64_t n, const uint8_t* packed, int64_t r0, int64_t n_rows, c
   const ActInfo* ai = static_cast<const ActInfo*>(prep);
   const uint8_t* tiles = act_tiles(prep, nb, n_tok);
   const size_t group_bytes = static_cast<size_t>(nb / 2) * pair_bytes<kZ>();
-  configure();
+  configure_tiles();
   for (int64_t g0 = 0; g0 < n_rows; g0 += kGroupRows) {
     const int64_t nr = n_rows - g0 < kGroupRows ? n_rows - g0 : kGroupRows;
     unpack_group<kZ>(packed + ((r0 + g0) / kGroupRows) * group_bytes, nb, wg);

@@ -32,12 +32,7 @@ constexpr size_t kQ4Scales = packed_k::q4_k_scales(kG), kQ4Mins = packed_k::q4_k
 constexpr size_t kQ6Step = packed_k::q6_k_step(kG), kQ6Scales = packed_k::q6_k_scales(kG), kQ6D = packed_k::q6_k_d(kG);
 static_assert(kQ4KBytes % 64 == 0 && kQ5KBytes % 64 == 0 && kQ6KBytes % 64 == 0);  // every zmm load stays aligned
 
-// Per token and super-block: activation scale and correction words
-// (Q6_K: -32 * bsums[j]; Q4_K: c[p] = int16 pair (bsum32[2p], bsum32[2p+1])).
-struct KAct {
-  float d;
-  int32_t c[16];
-};
+using KAct = PackedKAct;  // per token and super-block (x86_sets.h)
 
 template <bool kQ6>
 size_t prep_k(int64_t n, const uint8_t* a, size_t as, int64_t n_tok, void* out) {

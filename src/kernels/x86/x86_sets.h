@@ -15,13 +15,23 @@ struct PackedB32Act {
   int32_t corr;
 };
 
+// The same for the 16-row packed K-quant kernels, per token and super-block
+// (avx512_packed_k.cpp writes it; amx_packed_k.cpp's prep extends it):
+// scale and correction words (Q6_K: -32 * bsums[j]; Q4_K / Q5_K: c[p] =
+// int16 pair (sum of sub-block 2p, sum of sub-block 2p + 1), p < 4).
+struct PackedKAct {
+  float d;
+  int32_t c[16];
+};
+
 void fill_avx2_kernels(KernelSet& k);
 void fill_avx512_kernels(KernelSet& k);  // the avx512vnni set
 void fill_avx512_bf16(KernelSet& k);     // avx512bf16_packed.cpp: on top of it, the avx512 set
 void fill_avx512_packed(KernelSet& k);  // avx512_packed.cpp
 void fill_avx512_packed_k(KernelSet& k);  // avx512_packed_k.cpp (Q4_K, Q6_K)
 void fill_avx512_packed_16bit(KernelSet& k);
-void fill_amx_packed(KernelSet& k);  // amx_packed.cpp: AMX tiles over the avx512 Q4_0 / Q8_0 layout  // avx512_packed_16bit.cpp
+void fill_amx_packed(KernelSet& k);    // amx_packed.cpp: AMX tiles over the avx512 Q4_0 / Q8_0 layout
+void fill_amx_packed_k(KernelSet& k);  // amx_packed_k.cpp: the same over the avx512 Q4_K / Q5_K layout  // avx512_packed_16bit.cpp
 void fill_avx2_packed(KernelSet& k);          // avx2_packed.cpp
 void fill_avx2_packed_k(KernelSet& k);        // avx2_packed_k.cpp (Q4_K, Q5_K, Q6_K)
 void fill_avx512_rows(KernelSet& k);    // avx512_rows.cpp
