@@ -209,6 +209,7 @@ INSTANTIATE_TEST_SUITE_P(OneThread, Conformance,
 // aarch64 NEON without the dot-product extension.
 INSTANTIATE_TEST_SUITE_P(OtherSets, Conformance,
                          ::testing::Values(Case{"tiny-q4_0", 2, "avx512"}, Case{"tiny-q8_0", 2, "avx512"},
+                                           Case{"tiny-q4_k_m", 2, "avx512"}, Case{"tiny-bf16", 2, "avx512"},
                                            Case{"tiny-bf16", 2, "avx512vnni"}, Case{"tiny-q4_0", 2, "avx512vnni"},
                                            Case{"tiny-q4_k_m", 2, "avx512vnni"}, Case{"tiny-bf16", 2, "avx2"},
                                            Case{"tiny-q4_0", 2, "avx2"}, Case{"tiny-q4_k_m", 2, "avx2"},

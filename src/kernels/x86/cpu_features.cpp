@@ -33,13 +33,14 @@ bool has_avx512_vnni() {
 
 bool has_avx512_bf16() { return has_avx512_vnni() && __builtin_cpu_supports("avx512bf16"); }
 
-// AMX-TILE and AMX-INT8 (CPUID leaf 7 EDX bits 24, 25), and the kernel's
+// AMX-BF16, AMX-TILE and AMX-INT8 (CPUID leaf 7 EDX bits 22, 24, 25), and the kernel's
 // permission to use the tile data state (Linux 5.16+ grants it on request,
 // once per process, for all its threads).
-bool has_amx_int8() {
+bool has_amx() {
   if (!has_avx512_bf16()) return false;
   unsigned a = 0, b = 0, c = 0, d = 0;
-  if (!__get_cpuid_count(7, 0, &a, &b, &c, &d) || (d & (1u << 24)) == 0 || (d & (1u << 25)) == 0) return false;
+  constexpr unsigned kAmx = (1u << 22) | (1u << 24) | (1u << 25);
+  if (!__get_cpuid_count(7, 0, &a, &b, &c, &d) || (d & kAmx) != kAmx) return false;
   constexpr long kReqXcompPerm = 0x1023, kXfeatureXtiledata = 18;  // ARCH_REQ_XCOMP_PERM, XFEATURE_XTILEDATA
   return syscall(SYS_arch_prctl, kReqXcompPerm, kXfeatureXtiledata) == 0;
 }
@@ -53,6 +54,7 @@ void fill_amx(KernelSet& k) {
   fill_avx512_with_bf16(k);
   x86::fill_amx_packed(k);
   x86::fill_amx_packed_k(k);
+  x86::fill_amx_bf16(k);
 }
 
 }  // namespace
@@ -74,7 +76,7 @@ const KernelSet* avx512_kernels() {
 }
 
 const KernelSet* amx_kernels() {
-  static const KernelSet* k = has_amx_int8() ? make_kernel_set("amx", fill_amx) : nullptr;
+  static const KernelSet* k = has_amx() ? make_kernel_set("amx", fill_amx) : nullptr;
   return k;
 }
 

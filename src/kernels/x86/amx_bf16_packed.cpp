@@ -1,0 +1,183 @@
+// AMX-BF16 tiles for BF16 weights (Sapphire Rapids and later Xeons) over the
+// avx512 set's packed 16-bit layout (avx512_packed_16bit.cpp): a group's 64-
+// byte vector p holds the pair (2p, 2p + 1) of 16 rows, which is one row of
+// a BF16 B tile, so 16 consecutive vectors are the B tile of 32 columns and
+// load straight from the packed weights. The prep copies the BF16
+// activation rows into A tiles (token rows 4 KiB apart would share one L1
+// set), and TDPBF16PS accumulates in fp32 over the whole row: no per-block
+// scaling. 2 x 2 tiles (two token tiles x two
+// row groups) share each A and B load. Fewer than kMinTokens tokens
+// (decode) stay on the avx512 vdpbf16ps kernels.
+#if defined(__x86_64__)
+#pragma GCC diagnostic ignored "-Wuninitialized"
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#include <immintrin.h>
+
+#include <cstddef>
+#include <cstdint>
+#include <cstdlib>
+#include <cstring>
+
+#include "kernels/dispatch.h"
+#include "kernels/x86/x86_sets.h"
+
+namespace pocketops::kernels::x86 {
+namespace {
+
+using gguf::TensorType;
+
+#include "kernels/x86/amx_tiles.inc"  // TileConfig, load_tile_config, tiles_after
+
+constexpr int kG = 16;          // rows per packed group
+constexpr int kK = 32;          // columns per tile multiply (16 bf16 pairs)
+constexpr int kMinTokens = 4;   // fewer go to vdpbf16ps
+PackedGemmFn g_dp_bf16 = nullptr;  // the avx512 set's BF16 packed GEMM
+
+// Tokens that go through tiles: full 16-token tiles and a last, lower one
+// of kMinTokens or more.
+int64_t amx_tokens(int64_t n, int64_t n_tok) {
+  if (n_tok < kMinTokens || n % kK != 0) return 0;
+  const int64_t rest = n_tok % 16;
+  return rest >= kMinTokens ? n_tok : n_tok - rest;
+}
+
+// The prep: each tile's activations (h tokens) per 32 columns as an A tile
+// (h rows of 64 bytes), tiles one after another, 64-aligned.
+size_t prep_tiles(int64_t n, const uint8_t* a, size_t as, int64_t n_tok, void* out) {
+  const int64_t n_amx = amx_tokens(n, n_tok);
+  if (!out) return n_amx > 0 ? static_cast<size_t>(n_amx * n) * 2 + 64 : 0;
+  if (n_amx == 0) return 0;
+  uint8_t* o = const_cast<uint8_t*>(tiles_after(out, 0));
+  for (int64_t t0 = 0; t0 < n_amx; t0 += 16) {
+    const int64_t h = n_amx - t0 < 16 ? n_amx - t0 : 16;
+    for (int64_t t = 0; t < h; ++t)
+      for (int64_t c = 0; c < n / kK; ++c)
+        _mm512_store_si512(o + (t0 * n / kK + c * h + t) * 64, _mm512_loadu_si512(a + (t0 + t) * as + c * 64));
+  }
+  return 0;
+}
+
+// Tiles 0-3: results (token tile i, group j at 2i + j; m tokens x 16 fp32),
+// 4/5: activations of token tile i (m x 32 bf16), 6/7: weights of group j
+// (16 pairs x 16 rows).
+void configure(int m) {
+  TileConfig c;
+  std::memset(&c, 0, sizeof c);
+  c.palette = 1;
+  for (int i = 0; i < 4; ++i) {
+    c.rows[i] = static_cast<uint8_t>(m);
+    c.colsb[i] = 64;
+  }
+  for (int i = 4; i < 6; ++i) {
+    c.rows[i] = static_cast<uint8_t>(m);
+    c.colsb[i] = 64;
+  }
+  for (int i = 6; i < 8; ++i) {
+    c.rows[i] = 16;
+    c.colsb[i] = 64;
+  }
+  load_tile_config(c);
+}
+
+// m result rows (a tile stored at buf) -> y, the first n_rows < 16 columns.
+inline void copy_rows(int m, const float* buf, float* y, int64_t ldy, int64_t n_rows) {
+  const __mmask16 mk = static_cast<__mmask16>((1u << n_rows) - 1);
+  for (int t = 0; t < m; ++t) _mm512_mask_storeu_ps(y + t * ldy, mk, _mm512_load_ps(buf + 16 * t));
+}
+
+// Result tile `reg` -> y: straight for a full group, through a buffer for the
+// last, partial one (the next rows belong to another chunk). A macro: the
+// tile number must be a literal for the intrinsic.
+#define PO_STORE_RESULT(reg, yp, nr)                                   \
+  do {                                                                 \
+    if ((nr) >= kG) {                                                  \
+      _tile_stored(reg, (yp), static_cast<long>(ldy * sizeof(float))); \
+    } else {                                                           \
+      alignas(64) float buf_[16 * 16];                                 \
+      _tile_stored(reg, buf_, 64);                                     \
+      copy_rows(m, buf_, (yp), ldy, (nr));                             \
+    }                                                                  \
+  } while (0)
+
+// kT token tiles (of m tokens; A tiles at at, the second's after the
+// first's) x kGr row groups (the second at pw + gb) over all n columns.
+template <int kT, int kGr>
+void block(int m, const uint8_t* pw, size_t gb, int64_t n, const uint8_t* at, float* y, int64_t ldy, int64_t n_rows) {
+  _tile_zero(0);
+  if constexpr (kGr == 2) _tile_zero(1);
+  if constexpr (kT == 2) _tile_zero(2);
+  if constexpr (kT == 2 && kGr == 2) _tile_zero(3);
+  const uint8_t* at1 = at + m * n * 2;  // the second token tile's A tiles
+  for (int64_t k = 0; k < n; k += kK) {
+    const uint8_t* w = pw + k * 32;  // 16 pairs of 64 bytes per 32 columns
+    const int64_t ao = (k / kK) * m * 64;
+    _tile_loadd(4, at + ao, 64);
+    _tile_loadd(6, w, 64);
+    _tile_dpbf16ps(0, 4, 6);
+    if constexpr (kGr == 2) {
+      _tile_loadd(7, w + gb, 64);
+      _tile_dpbf16ps(1, 4, 7);
+    }
+    if constexpr (kT == 2) {
+      _tile_loadd(5, at1 + ao, 64);
+      _tile_dpbf16ps(2, 5, 6);
+      if constexpr (kGr == 2) _tile_dpbf16ps(3, 5, 7);
+    }
+  }
+  PO_STORE_RESULT(0, y, n_rows);
+  if constexpr (kGr == 2) PO_STORE_RESULT(1, y + kG, n_rows - kG);
+  if constexpr (kT == 2) {
+    PO_STORE_RESULT(2, y + m * ldy, n_rows);
+    if constexpr (kGr == 2) PO_STORE_RESULT(3, y + m * ldy + kG, n_rows - kG);
+  }
+}
+
+// Tokens [t0, t1) in tiles of m (t1 - t0 a multiple of m), all row groups;
+// at: the prep's A tiles.
+void tiles(int m, int64_t t0, int64_t t1, int64_t n, const uint8_t* packed, int64_t r0, int64_t n_rows,
+           const uint8_t* at, float* y, int64_t ldy) {
+  const size_t gb = static_cast<size_t>(n / 2) * 64;
+  configure(m);
+  for (int64_t g0 = 0; g0 < n_rows; g0 += 2 * kG) {
+    const uint8_t* pw = packed + ((r0 + g0) / kG) * gb;
+    const int64_t nr = n_rows - g0;
+    int64_t t = t0;
+    for (; t + 2 * m <= t1; t += 2 * m) {
+      if (nr > kG) block<2, 2>(m, pw, gb, n, at + t * n * 2, y + g0 + t * ldy, ldy, nr);
+      else block<2, 1>(m, pw, gb, n, at + t * n * 2, y + g0 + t * ldy, ldy, nr);
+    }
+    if (t < t1) {
+      if (nr > kG) block<1, 2>(m, pw, gb, n, at + t * n * 2, y + g0 + t * ldy, ldy, nr);
+      else block<1, 1>(m, pw, gb, n, at + t * n * 2, y + g0 + t * ldy, ldy, nr);
+    }
+  }
+}
+
+void pg_bf16(int64_t n, const uint8_t* packed, int64_t r0, int64_t n_rows, const uint8_t* a, size_t as,
+             const void* prep, int64_t n_tok, float* y, int64_t ldy) {
+  const int64_t n_amx = amx_tokens(n, n_tok), full = n_amx / 16 * 16;
+  if (n_amx == 0) {
+    g_dp_bf16(n, packed, r0, n_rows, a, as, prep, n_tok, y, ldy);
+    return;
+  }
+  const uint8_t* at = tiles_after(prep, 0);
+  if (full > 0) tiles(16, 0, full, n, packed, r0, n_rows, at, y, ldy);
+  if (n_amx > full) tiles(static_cast<int>(n_amx - full), full, n_amx, n, packed, r0, n_rows, at, y, ldy);
+  _tile_release();
+  if (n_amx < n_tok)  // 1-3 tokens left
+    g_dp_bf16(n, packed, r0, n_rows, a + n_amx * as, as, prep, n_tok - n_amx, y + n_amx * ldy, ldy);
+}
+
+#undef PO_STORE_RESULT
+
+}  // namespace
+
+void fill_amx_bf16(KernelSet& k) {
+  const int t = static_cast<int>(TensorType::BF16);
+  g_dp_bf16 = k.packed_gemm[t];  // its prep writes nothing: ours replaces it
+  k.packed_gemm[t] = pg_bf16;
+  k.packed_prep[t] = prep_tiles;
+}
+
+}  // namespace pocketops::kernels::x86
+#endif
