@@ -24,15 +24,10 @@ namespace {
 
 using gguf::TensorType;
 
-// The avx512 packed layout (see avx512_packed.cpp): per 16-row group and
-// pair of 32-element blocks, kZ zmm of block 2p, kZ of block 2p+1, then the
-// 16 fp16 row scales of each. A zmm is 4 consecutive k-values of 16 rows,
-// which is one row of an AMX B tile (K/4 rows x 16 columns x 4 bytes).
-constexpr int kGroupRows = 16;
-template <int kZ>
-constexpr size_t pair_bytes() {
-  return 2 * kZ * 64 + 64;
-}
+// The avx512 packed layout (x86_sets.h, avx512_packed.cpp): a zmm is 4
+// consecutive k-values of 16 rows, which is one row of an AMX B tile (K/4
+// rows x 16 columns x 4 bytes).
+constexpr int kGroupRows = kB32GroupRows;
 
 #include "kernels/x86/amx_tiles.inc"
 
@@ -58,7 +53,7 @@ constexpr size_t kBlockBytes = 512 + 64;
 // Q8_0: stored with the sign bit flipped.
 template <int kZ>
 void unpack_group(const uint8_t* pw, int64_t nb, uint8_t* out) {
-  constexpr size_t kPair = pair_bytes<kZ>();
+  constexpr size_t kPair = kB32PairBytes<kZ>;
   const __m512i m4 = _mm512_set1_epi8(0x0F), eight = _mm512_set1_epi8(8);
   const __m512i flip = _mm512_set1_epi8(static_cast<char>(0x80));
   for (int64_t p = 0; p < nb / 2; ++p) {
@@ -172,7 +167,7 @@ void packed_gemm(int64_t n, const uint8_t* packed, int64_t r0, int64_t n_rows, c
   }
   const ActInfo* ai = static_cast<const ActInfo*>(prep);
   const uint8_t* tiles = act_tiles(prep, nb, n_tok);
-  const size_t group_bytes = static_cast<size_t>(nb / 2) * pair_bytes<kZ>();
+  const size_t group_bytes = static_cast<size_t>(nb / 2) * kB32PairBytes<kZ>;
   configure_tiles();
   for (int64_t g0 = 0; g0 < n_rows; g0 += kGroupRows) {
     const int64_t nr = n_rows - g0 < kGroupRows ? n_rows - g0 : kGroupRows;

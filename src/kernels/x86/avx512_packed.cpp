@@ -28,18 +28,13 @@ using gguf::TensorType;
 //   Q4_0 (kZ = 4): zmm j, dword r = qs[4j..4j+3] of row r: low nibbles pair
 //                  with activations 4j..4j+3, high nibbles with 16+4j..16+4j+3.
 //   Q8_0 (kZ = 8): zmm j, dword r = (qs[4j..4j+3] of row r) ^ 0x80 (unsigned).
-constexpr int kGroupRows = 16;
+constexpr int kGroupRows = kB32GroupRows;
 // Software prefetch distance in block pairs: Q8_0 single-token decode
 // measured best at 4; multi-token tiles (verification) at 8 (more compute
 // per line). Q4_0 decode (tile_q4_few) does not prefetch at all (see there).
 template <int T>
 constexpr int prefetch_pairs() {
   return T == 1 ? 4 : 8;
-}
-
-template <int kZ>
-constexpr size_t pair_bytes() {
-  return 2 * kZ * 64 + 64;
 }
 
 inline uint32_t ld32(const void* p) {
@@ -52,12 +47,12 @@ template <int kZ>
 size_t pack_b32(int64_t rows, int64_t cols, const uint8_t* w, size_t w_stride, uint8_t* dst) {
   if (cols % (2 * QK) != 0 || rows <= 0) return 0;
   const int64_t nb = cols / QK, ng = (rows + kGroupRows - 1) / kGroupRows;
-  const size_t total = static_cast<size_t>(ng * nb / 2) * pair_bytes<kZ>();
+  const size_t total = static_cast<size_t>(ng * nb / 2) * kB32PairBytes<kZ>;
   if (!dst) return total;
   constexpr size_t src_block = kZ == 4 ? sizeof(BlockQ4_0) : sizeof(BlockQ8_0);
   for (int64_t g = 0; g < ng; ++g) {
     for (int64_t b = 0; b < nb; ++b) {
-      uint8_t* pair = dst + static_cast<size_t>(g * nb / 2 + b / 2) * pair_bytes<kZ>();
+      uint8_t* pair = dst + static_cast<size_t>(g * nb / 2 + b / 2) * kB32PairBytes<kZ>;
       uint8_t* out = pair + (b & 1) * kZ * 64;
       uint16_t* d = reinterpret_cast<uint16_t*>(pair + 2 * kZ * 64 + (b & 1) * 32);
       for (int r = 0; r < kGroupRows; ++r) {
@@ -110,16 +105,16 @@ inline void tile(const uint8_t* pw, int64_t nb, const uint8_t* a, size_t a_strid
   for (int t = 0; t < T; ++t) acc[t] = _mm512_setzero_ps();
   const __m512i m4 = _mm512_set1_epi8(0x0F);
   for (int64_t b = 0; b < nb; ++b) {
-    const uint8_t* pair = pw + (b >> 1) * pair_bytes<kZ>();
+    const uint8_t* pair = pw + (b >> 1) * kB32PairBytes<kZ>;
     const uint8_t* wp = pair + (b & 1) * kZ * 64;
     if (stream) {
       // First pass over this group: software prefetch prefetch_pairs<T>() ahead,
       // spread evenly (one block's lines per block; a burst of a whole pair
       // measured slower), later token tiles hit the cache.
-      const char* pf = reinterpret_cast<const char*>(wp) + prefetch_pairs<T>() * pair_bytes<kZ>();
+      const char* pf = reinterpret_cast<const char*>(wp) + prefetch_pairs<T>() * kB32PairBytes<kZ>;
 #pragma GCC unroll 8
       for (int o = 0; o < kZ; ++o) _mm_prefetch(pf + 64 * o, _MM_HINT_T0);
-      if (b & 1) _mm_prefetch(reinterpret_cast<const char*>(pair) + prefetch_pairs<T>() * pair_bytes<kZ>() + 2 * kZ * 64, _MM_HINT_T0);
+      if (b & 1) _mm_prefetch(reinterpret_cast<const char*>(pair) + prefetch_pairs<T>() * kB32PairBytes<kZ> + 2 * kZ * 64, _MM_HINT_T0);
     }
     __m512i wv[8];
     if (kZ == 4) {
@@ -187,17 +182,17 @@ inline void tile2(const uint8_t* pw, size_t gb, int64_t nb, const uint8_t* a, si
   for (int t = 0; t < T; ++t) acc[t][0] = acc[t][1] = _mm512_setzero_ps();
   const __m512i m4 = _mm512_set1_epi8(0x0F);
   for (int64_t b = 0; b < nb; ++b) {
-    const uint8_t* pair = pw + (b >> 1) * pair_bytes<kZ>();
+    const uint8_t* pair = pw + (b >> 1) * kB32PairBytes<kZ>;
     const uint8_t* wp = pair + (b & 1) * kZ * 64;
     if (stream) {
-      const char* pf = reinterpret_cast<const char*>(wp) + prefetch_pairs<T>() * pair_bytes<kZ>();
+      const char* pf = reinterpret_cast<const char*>(wp) + prefetch_pairs<T>() * kB32PairBytes<kZ>;
 #pragma GCC unroll 8
       for (int o = 0; o < kZ; ++o) {
         _mm_prefetch(pf + 64 * o, _MM_HINT_T0);
         _mm_prefetch(pf + gb + 64 * o, _MM_HINT_T0);
       }
       if (b & 1) {
-        const char* ps = reinterpret_cast<const char*>(pair) + prefetch_pairs<T>() * pair_bytes<kZ>() + 2 * kZ * 64;
+        const char* ps = reinterpret_cast<const char*>(pair) + prefetch_pairs<T>() * kB32PairBytes<kZ> + 2 * kZ * 64;
         _mm_prefetch(ps, _MM_HINT_T0);
         _mm_prefetch(ps + gb, _MM_HINT_T0);
       }
@@ -259,7 +254,7 @@ inline void tile2(const uint8_t* pw, size_t gb, int64_t nb, const uint8_t* a, si
 template <int T>
 inline void tile_q4_few(const uint8_t* pw, int64_t nb, const uint8_t* a, size_t a_stride, const ActInfo* ai,
                         int64_t nb_ai, float* y, int64_t ldy, int64_t n_rows) {
-  constexpr size_t kPair = pair_bytes<4>();
+  constexpr size_t kPair = kB32PairBytes<4>;
   const __m512i m_lo = _mm512_set1_epi8(0x0F), m_hi = _mm512_set1_epi8(static_cast<char>(0xF0));
   __m512 acc[2][T];
 #pragma GCC unroll 4
@@ -329,7 +324,7 @@ void packed_gemm(int64_t n, const uint8_t* packed, int64_t r0, int64_t n_rows, c
                  const void* prep, int64_t n_tok, float* y, int64_t ldy) {
   const int64_t nb = n / QK;
   const ActInfo* ai = static_cast<const ActInfo*>(prep);
-  const size_t group_bytes = static_cast<size_t>(nb / 2) * pair_bytes<kZ>();
+  const size_t group_bytes = static_cast<size_t>(nb / 2) * kB32PairBytes<kZ>;
   for (int64_t g0 = 0; g0 < n_rows; g0 += kGroupRows) {
     const uint8_t* pw = packed + ((r0 + g0) / kGroupRows) * group_bytes;
     const int64_t nr = n_rows - g0 < kGroupRows ? n_rows - g0 : kGroupRows;

@@ -1,11 +1,21 @@
 // Internal: fill functions implemented by the ISA-specific translation units
 // (avx2_kernels.cpp, avx512_kernels.cpp, ...). Call only after a CPU feature check.
 #pragma once
+#include <cstddef>
 #include <cstdint>
 
 #include "kernels/dispatch.h"
 
 namespace pocketops::kernels::x86 {
+
+// The 16-row packed Q4_0 / Q8_0 layout (written by avx512_packed.cpp, read
+// by it and amx_packed.cpp): rows in groups of kB32GroupRows; per group and
+// pair of 32-element blocks, kZ zmm of each block (Q4_0 kZ = 4, Q8_0 8),
+// then 16 fp16 row scales of each: kB32PairBytes<kZ> bytes. Constants, not
+// functions (the ISA safety rules in docs/kernels.md).
+constexpr int kB32GroupRows = 16;
+template <int kZ>
+inline constexpr size_t kB32PairBytes = 2 * kZ * 64 + 64;
 
 // Activation side data of the packed Q4_0 / Q8_0 kernels, per token and
 // 32-element block: scale and -offset * sum(qs) (avx512_packed.cpp's prep
@@ -29,10 +39,10 @@ void fill_avx512_kernels(KernelSet& k);  // the avx512vnni set
 void fill_avx512_bf16(KernelSet& k);     // avx512bf16_packed.cpp: on top of it, the avx512 set
 void fill_avx512_packed(KernelSet& k);  // avx512_packed.cpp
 void fill_avx512_packed_k(KernelSet& k);  // avx512_packed_k.cpp (Q4_K, Q6_K)
-void fill_avx512_packed_16bit(KernelSet& k);
+void fill_avx512_packed_16bit(KernelSet& k);  // avx512_packed_16bit.cpp
 void fill_amx_packed(KernelSet& k);    // amx_packed.cpp: AMX tiles over the avx512 Q4_0 / Q8_0 layout
 void fill_amx_packed_k(KernelSet& k);  // amx_packed_k.cpp: the same over the avx512 Q4_K / Q5_K layout
-void fill_amx_bf16(KernelSet& k);      // amx_bf16_packed.cpp: AMX-BF16 tiles over the packed BF16 layout  // avx512_packed_16bit.cpp
+void fill_amx_bf16(KernelSet& k);      // amx_bf16_packed.cpp: AMX-BF16 tiles over the packed BF16 layout
 void fill_avx2_packed(KernelSet& k);          // avx2_packed.cpp
 void fill_avx2_packed_k(KernelSet& k);        // avx2_packed_k.cpp (Q4_K, Q5_K, Q6_K)
 void fill_avx512_rows(KernelSet& k);    // avx512_rows.cpp
