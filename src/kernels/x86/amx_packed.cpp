@@ -123,13 +123,12 @@ inline void scale_into(__m512 (&acc)[kTile], const int32_t* c, const uint8_t* bl
 // while the next pair multiplies.
 void tile_group(const uint8_t* wg, int64_t nb, const uint8_t* at, const ActInfo* ai, int64_t nb_ai, float* y,
                 int64_t ldy, int64_t n_rows) {
-  constexpr int kLag = 1;  // pairs between a tile store and the loads of its results
-  alignas(64) int32_t cb[kLag + 1][2][16 * 16];
+  alignas(64) int32_t cb[2][2][16 * 16];  // results of pair p in cb[p & 1]
   __m512 acc[kTile];
 #pragma GCC unroll 16
   for (int t = 0; t < kTile; ++t) acc[t] = _mm512_setzero_ps();
   const int64_t np = nb / 2;
-  for (int64_t p = 0; p < np + kLag; ++p) {
+  for (int64_t p = 0; p <= np; ++p) {
     if (p < np) {
       const int64_t b = 2 * p;
       const uint8_t* w0 = wg + b * kBlockBytes;
@@ -141,13 +140,13 @@ void tile_group(const uint8_t* wg, int64_t nb, const uint8_t* at, const ActInfo*
       _tile_loadd(3, at + (b + 1) * 512, 32);
       _tile_zero(1);
       _tile_dpbssd(1, 3, 5);
-      _tile_stored(0, cb[p % (kLag + 1)][0], 64);
-      _tile_stored(1, cb[p % (kLag + 1)][1], 64);
+      _tile_stored(0, cb[p & 1][0], 64);
+      _tile_stored(1, cb[p & 1][1], 64);
     }
-    if (p >= kLag) {
-      const int64_t q = p - kLag, b = 2 * q;
-      scale_into(acc, cb[q % (kLag + 1)][0], wg + b * kBlockBytes, ai + b, nb_ai);
-      scale_into(acc, cb[q % (kLag + 1)][1], wg + (b + 1) * kBlockBytes, ai + b + 1, nb_ai);
+    if (p > 0) {  // the previous pair
+      const int64_t q = p - 1, b = 2 * q;
+      scale_into(acc, cb[q & 1][0], wg + b * kBlockBytes, ai + b, nb_ai);
+      scale_into(acc, cb[q & 1][1], wg + (b + 1) * kBlockBytes, ai + b + 1, nb_ai);
     }
   }
   const __mmask16 m = n_rows >= 16 ? static_cast<__mmask16>(0xFFFF) : static_cast<__mmask16>((1u << n_rows) - 1);
