@@ -94,9 +94,9 @@ inline void tile_q45k(const uint8_t* pw, int64_t nsb, const uint8_t* a, size_t a
     // (decode of a Q4_K_M file ~1.6x faster than with the hardware
     // prefetcher alone; the Q6_K output matrix of a Q4_0 file ~4% of a step).
     const bool pf = stream;
-    __m512 is[T];
+    __m512 fs[T];
 #pragma GCC unroll 8
-    for (int t = 0; t < T; ++t) is[t] = _mm512_setzero_ps();
+    for (int t = 0; t < T; ++t) fs[t] = _mm512_setzero_ps();
     for (int j = 0; j < 8; ++j) {
       const int nl = kLines - j * kPer < kPer ? kLines - j * kPer : kPer;
       if (pf) prefetch_lines(o + 2 * kBytes + j * kPer * 64, nl);
@@ -115,7 +115,8 @@ inline void tile_q45k(const uint8_t* pw, int64_t nsb, const uint8_t* a, size_t a
           wv[i] = _mm512_ternarylogic_epi32(wv[i], hs, m10, 0xF8);  // wv | (hs & 0x10)
         }
       }
-      const __m512 sc = _mm512_cvtepi32_ps(_mm512_cvtepu8_epi32(_mm_load_si128(reinterpret_cast<const __m128i*>(o + kQ4Scales + 16 * j))));
+      const __m512 sc = _mm512_cvtepi32_ps(
+          _mm512_cvtepu8_epi32(_mm_load_si128(reinterpret_cast<const __m128i*>(o + kQ4Scales + 16 * j))));
 #pragma GCC unroll 8
       for (int t = 0; t < T; ++t) {
         const int8_t* q = reinterpret_cast<const BlockQ8_K*>(a + t * as)[sb].qs + 32 * j;
@@ -126,7 +127,7 @@ inline void tile_q45k(const uint8_t* pw, int64_t nsb, const uint8_t* a, size_t a
           s0 = _mm512_dpbusd_epi32(s0, wv[k], bc(q + 4 * k));
           s1 = _mm512_dpbusd_epi32(s1, wv[k + 1], bc(q + 4 * k + 4));
         }
-        is[t] = _mm512_fmadd_ps(_mm512_cvtepi32_ps(_mm512_add_epi32(s0, s1)), sc, is[t]);
+        fs[t] = _mm512_fmadd_ps(_mm512_cvtepi32_ps(_mm512_add_epi32(s0, s1)), sc, fs[t]);
       }
     }
     const __m512 dw = _mm512_cvtph_ps(_mm256_load_si256(reinterpret_cast<const __m256i*>(o + kQ4D)));
@@ -143,7 +144,7 @@ inline void tile_q45k(const uint8_t* pw, int64_t nsb, const uint8_t* a, size_t a
       ms = _mm512_add_epi32(ms, _mm512_madd_epi16(mp[2], _mm512_set1_epi32(k.c[2])));
       ms = _mm512_add_epi32(ms, _mm512_madd_epi16(mp[3], _mm512_set1_epi32(k.c[3])));
       const __m512 ad = _mm512_set1_ps(k.d);
-      acc[t] = _mm512_fmadd_ps(is[t], _mm512_mul_ps(dw, ad), acc[t]);
+      acc[t] = _mm512_fmadd_ps(fs[t], _mm512_mul_ps(dw, ad), acc[t]);
       acc[t] = _mm512_fnmadd_ps(_mm512_cvtepi32_ps(ms), _mm512_mul_ps(dm, ad), acc[t]);
     }
   }
