@@ -1,5 +1,6 @@
 // Kernel micro-benchmarks: decode-shaped (1 token) and prefill-shaped (512
-// tokens) matmuls per weight type and kernel set; reports weight GB/s and GMAC/s.
+// tokens) matmuls per weight type and kernel set (weight GB/s and GMAC/s),
+// and GQA attention over an F16 KV cache at depth (GMAC/s).
 #include <benchmark/benchmark.h>
 
 #include <cstdlib>
@@ -9,7 +10,9 @@
 #include <tuple>
 #include <vector>
 
+#include "kernels/attention.h"
 #include "kernels/bandwidth.h"
+#include "kernels/fp16.h"
 #include "kernels/dispatch.h"
 #include "kernels/matmul.h"
 #include "kernels/quantize.h"
@@ -110,6 +113,34 @@ void read_probe(benchmark::State& state) {
   state.counters["GB/s"] = gbs;
 }
 
+// One KV head's attention for n_tok new tokens (4 query heads, head size 64,
+// the 1.2B model's group) after `depth` cached positions, one thread.
+void attention(benchmark::State& state, const std::string& set, int64_t n_tok, int64_t depth) {
+  const kernels::KernelSet* ks = nullptr;
+  for (const kernels::KernelSet* k : kernels::available_kernel_sets())
+    if (k->name == set) ks = k;
+  if (!ks) {
+    state.SkipWithError(("kernel set not available: " + set).c_str());
+    return;
+  }
+  const int64_t n_q = 4, hd = 64, npos = depth + n_tok;
+  std::mt19937 rng(3);
+  std::normal_distribution<float> nd(0.f, 1.f);
+  std::vector<float> q(n_tok * n_q * hd), out(n_tok * n_q * hd);
+  std::vector<uint16_t> k(npos * hd), v(npos * hd);
+  for (auto& x : q) x = nd(rng);
+  for (auto& x : k) x = kernels::fp32_to_fp16(nd(rng));
+  for (auto& x : v) x = kernels::fp32_to_fp16(nd(rng));
+  kernels::AttnTile a{q.data(), n_q * hd, n_tok, n_q, k.data(), v.data(), hd, depth + 1, hd, 0.125f, out.data(), n_q * hd};
+  for (auto _ : state) {
+    kernels::attention_f16_with(*ks, a);
+    benchmark::DoNotOptimize(out.data());
+  }
+  // QK and PV: 2 x 64 MACs per query head and visible position
+  const double macs = 2.0 * hd * n_q * (n_tok * (depth + 1) + n_tok * (n_tok - 1) / 2.0);
+  state.counters["GMAC/s"] = benchmark::Counter(state.iterations() * macs / 1e9, benchmark::Counter::kIsRate);
+}
+
 void register_all() {
   benchmark::RegisterBenchmark("stream/read_probe", read_probe)->Unit(benchmark::kMillisecond)->Iterations(3);
   auto add_stream = [](TensorType t, int64_t rows, int64_t cols, int64_t n_tok) {
@@ -125,6 +156,14 @@ void register_all() {
   // the smaller decode shapes of the 1.2B model (out_proj; ffn_down)
   add_stream(TensorType::Q4_0, 2048, 2048, 1);
   add_stream(TensorType::Q4_0, 2048, 8192, 1);
+  for (const kernels::KernelSet* k : kernels::available_kernel_sets())
+    for (int64_t n_tok : {1, 64}) {
+      const std::string set = k->name;
+      const std::string name = "attn_tok" + std::to_string(n_tok) + "_depth2048/" + set;
+      benchmark::RegisterBenchmark(name.c_str(), [=](benchmark::State& st) { attention(st, set, n_tok, 2048); })
+          ->Unit(benchmark::kMicrosecond)
+          ->UseRealTime();
+    }
   const TensorType types[] = {TensorType::Q4_0, TensorType::Q8_0, TensorType::Q4_K, TensorType::Q6_K,
                               TensorType::Q5_K, TensorType::F16,  TensorType::BF16, TensorType::Q4_1,
                               TensorType::Q5_0, TensorType::Q5_1, TensorType::F32};

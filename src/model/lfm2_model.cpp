@@ -160,11 +160,13 @@ void Lfm2Model::forward_chunk(Lfm2State& st, const int32_t* tokens, int64_t n, c
       });
       const float scale = 1.f / std::sqrt(static_cast<float>(hd));
       // One task per (tile of tokens, kv head): the tile's query heads share
-      // each K/V row read. Latest tokens (longest rows) first, so the pool's
-      // dynamic hand-out ends on short tasks.
+      // each K/V row read. Consecutive tasks take the same kv head (its K/V
+      // rows stay in the core's cache from one tile to the next), latest
+      // tokens (longest rows) first, so the pool's dynamic hand-out ends on
+      // a short task.
       const int64_t tile = std::max<int64_t>(1, 16 / group), n_tiles = (n + tile - 1) / tile;
       pool.parallel_for(n_tiles * nkv, [&](int64_t task, int) {
-        const int64_t t0 = (n_tiles - 1 - task / nkv) * tile, g = task % nkv;
+        const int64_t t0 = (n_tiles - 1 - task % n_tiles) * tile, g = task / n_tiles;
         const int64_t off = t0 * d + g * group * hd;
         kernels::attention_f16({q + off, d, std::min(tile, n - t0), group, kc + g * n_ctx * hd, vc + g * n_ctx * hd,
                                 hd, n_past + t0 + 1, hd, scale, mix + off, d});

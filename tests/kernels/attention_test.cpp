@@ -70,6 +70,11 @@ TEST(Attention, CausalTokenTilesMatchScalar) {
       for (int64_t npos0 : {1, 14, 16, 31, 70})
         check_attention(n_tok, n_q, 64, npos0, 448, 1.f, seed++);
   check_attention(4, 17, 64, 20, 0, 1.f, seed++);  // group wider than one tile
+  // full 16-row tiles (a row per vector lane) with partial ones after them,
+  // over many position blocks
+  for (int64_t n_q : {1, 2, 4, 16})
+    for (int64_t n_tok : {16 / n_q, 16 / n_q + 1, 32 / n_q + 3})
+      for (int64_t npos0 : {1, 9, 300}) check_attention(n_tok, n_q, 64, npos0, 448, 1.f, seed++);
   check_attention(5, 2, 24, 9, 3, 1.f, seed++);
   check_attention(3, 4, 128, 21, 0, 1.f, seed++);
 }

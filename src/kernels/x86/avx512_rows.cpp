@@ -1,5 +1,6 @@
 // AVX-512 row kernels: GQA attention over the F16 KV cache (F16C conversion,
-// each K/V row converted once per query group) and SwiGLU with a vector exp.
+// each K/V row converted once per tile of query rows; full 16-row tiles keep
+// one row per vector lane) and SwiGLU with a vector exp.
 #if defined(__x86_64__)
 #pragma GCC diagnostic ignored "-Wuninitialized"
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
@@ -232,6 +233,126 @@ void attn_tile64(const AttnTile& a, float* scores) {
   }
 }
 
+// r[i] = column i of the 16 x 16 matrix whose rows were r[0..15] (64
+// shuffles).
+inline void transpose16(__m512 (&r)[16]) {
+  __m512 t[16];
+#pragma GCC unroll 8
+  for (int i = 0; i < 8; ++i) {
+    t[2 * i] = _mm512_unpacklo_ps(r[2 * i], r[2 * i + 1]);
+    t[2 * i + 1] = _mm512_unpackhi_ps(r[2 * i], r[2 * i + 1]);
+  }
+  // r[4i + e], 128-bit lane L: element 4L + e of rows 4i .. 4i+3
+#pragma GCC unroll 4
+  for (int i = 0; i < 4; ++i) {
+    const __m512d a = _mm512_castps_pd(t[4 * i]), b = _mm512_castps_pd(t[4 * i + 2]);
+    const __m512d c = _mm512_castps_pd(t[4 * i + 1]), d = _mm512_castps_pd(t[4 * i + 3]);
+    r[4 * i] = _mm512_castpd_ps(_mm512_unpacklo_pd(a, b));
+    r[4 * i + 1] = _mm512_castpd_ps(_mm512_unpackhi_pd(a, b));
+    r[4 * i + 2] = _mm512_castpd_ps(_mm512_unpacklo_pd(c, d));
+    r[4 * i + 3] = _mm512_castpd_ps(_mm512_unpackhi_pd(c, d));
+  }
+  __m512 o[16];
+#pragma GCC unroll 4
+  for (int e = 0; e < 4; ++e) {
+    const __m512 x0 = _mm512_shuffle_f32x4(r[e], r[4 + e], 0x44), x1 = _mm512_shuffle_f32x4(r[e], r[4 + e], 0xEE);
+    const __m512 y0 = _mm512_shuffle_f32x4(r[8 + e], r[12 + e], 0x44), y1 = _mm512_shuffle_f32x4(r[8 + e], r[12 + e], 0xEE);
+    o[e] = _mm512_shuffle_f32x4(x0, y0, 0x88);
+    o[4 + e] = _mm512_shuffle_f32x4(x0, y0, 0xDD);
+    o[8 + e] = _mm512_shuffle_f32x4(x1, y1, 0x88);
+    o[12 + e] = _mm512_shuffle_f32x4(x1, y1, 0xDD);
+  }
+#pragma GCC unroll 16
+  for (int i = 0; i < 16; ++i) r[i] = o[i];
+}
+
+// Head size 64 and exactly kTileQ = 16 query rows (row i: token i / n_q,
+// head i % n_q), one row per vector lane: the scores of position j for all
+// rows are one vector (Q transposed once per pass, K broadcast from a
+// converted block), softmax runs lane-wise over positions, and P . V
+// accumulates the transposed output with V broadcast. No horizontal sums;
+// each K and V row is converted once per pass. scores[16 j + i] holds row
+// i's weight of position j.
+void attn_tile64_lanes(const AttnTile& a, float* scores) {
+  const int64_t n_pos = a.npos0 + a.n_tok - 1;  // positions the last row sees
+  alignas(64) float qt[64][16];                 // qt[d][i] = q_i[d]
+  __m512 r[16];
+#pragma GCC unroll 1
+  for (int c = 0; c < 4; ++c) {
+#pragma GCC unroll 16
+    for (int i = 0; i < 16; ++i)
+      r[i] = _mm512_loadu_ps(a.q + (i / a.n_q) * a.q_stride + (i % a.n_q) * 64 + 16 * c);
+    transpose16(r);
+#pragma GCC unroll 16
+    for (int e = 0; e < 16; ++e) _mm512_store_ps(qt[16 * c + e], r[e]);
+  }
+  // lane i sees positions j < npos0 + tok[i]
+  alignas(64) int32_t tok[16];
+  for (int i = 0; i < 16; ++i) tok[i] = static_cast<int32_t>(i / a.n_q);
+  const __m512i tokv = _mm512_load_si512(tok);
+  auto visible = [&](int64_t j) -> __mmask16 {
+    return j < a.npos0 ? static_cast<__mmask16>(0xFFFF)
+                       : _mm512_cmpgt_epi32_mask(tokv, _mm512_set1_epi32(static_cast<int32_t>(j - a.npos0)));
+  };
+  const __m512 scale = _mm512_set1_ps(a.scale), ninf = _mm512_set1_ps(-INFINITY);
+  __m512 mx = ninf;
+  alignas(64) float kf[16][64];
+  for (int64_t j0 = 0; j0 < n_pos; j0 += 16) {
+    const int64_t nb = n_pos - j0 < 16 ? n_pos - j0 : 16;
+    for (int64_t jj = 0; jj < 16; ++jj)
+      for (int c = 0; c < 4; ++c)
+        _mm512_store_ps(&kf[jj][16 * c], jj < nb ? ldh(a.k + (j0 + jj) * a.kv_stride + 16 * c) : _mm512_setzero_ps());
+#pragma GCC unroll 1
+    for (int64_t p0 = 0; p0 < nb; p0 += 8) {
+      __m512 acc[8];
+#pragma GCC unroll 8
+      for (int p = 0; p < 8; ++p) acc[p] = _mm512_setzero_ps();
+#pragma GCC unroll 4
+      for (int d = 0; d < 64; ++d) {
+        const __m512 qv = _mm512_load_ps(qt[d]);
+#pragma GCC unroll 8
+        for (int p = 0; p < 8; ++p) acc[p] = _mm512_fmadd_ps(_mm512_set1_ps(kf[p0 + p][d]), qv, acc[p]);
+      }
+      const int64_t np = nb - p0 < 8 ? nb - p0 : 8;
+      for (int64_t p = 0; p < np; ++p) {
+        const int64_t j = j0 + p0 + p;
+        const __m512 sv = _mm512_mask_mul_ps(ninf, visible(j), acc[p], scale);
+        _mm512_storeu_ps(scores + 16 * j, sv);
+        mx = _mm512_max_ps(mx, sv);
+      }
+    }
+  }
+  __m512 sum = _mm512_setzero_ps();
+  for (int64_t j = 0; j < n_pos; ++j) {
+    const __m512 e = _mm512_maskz_mov_ps(visible(j), exp512(_mm512_sub_ps(_mm512_loadu_ps(scores + 16 * j), mx)));
+    _mm512_storeu_ps(scores + 16 * j, e);
+    sum = _mm512_add_ps(sum, e);
+  }
+  const __m512 inv = _mm512_div_ps(_mm512_set1_ps(1.f), sum);
+  // P . V per 16 output dimensions c: acc[e] lane i = out_i[16c + e]
+  alignas(64) float vf[16][16];
+#pragma GCC unroll 1
+  for (int c = 0; c < 4; ++c) {
+#pragma GCC unroll 16
+    for (int e = 0; e < 16; ++e) r[e] = _mm512_setzero_ps();
+    for (int64_t j0 = 0; j0 < n_pos; j0 += 16) {
+      const int64_t nb = n_pos - j0 < 16 ? n_pos - j0 : 16;
+      for (int64_t jj = 0; jj < nb; ++jj) _mm512_store_ps(vf[jj], ldh(a.v + (j0 + jj) * a.kv_stride + 16 * c));
+      for (int64_t jj = 0; jj < nb; ++jj) {
+        const __m512 pj = _mm512_loadu_ps(scores + 16 * (j0 + jj));
+#pragma GCC unroll 16
+        for (int e = 0; e < 16; ++e) r[e] = _mm512_fmadd_ps(_mm512_set1_ps(vf[jj][e]), pj, r[e]);
+      }
+    }
+#pragma GCC unroll 16
+    for (int e = 0; e < 16; ++e) r[e] = _mm512_mul_ps(r[e], inv);
+    transpose16(r);
+#pragma GCC unroll 16
+    for (int i = 0; i < 16; ++i)
+      _mm512_storeu_ps(a.out + (i / a.n_q) * a.out_stride + (i % a.n_q) * 64 + 16 * c, r[i]);
+  }
+}
+
 void attn512(const AttnTile& a, float* scores);
 
 }  // namespace
@@ -253,7 +374,8 @@ void attn512(const AttnTile& a, float* scores) {
       s.out = a.out + t0 * a.out_stride;
       s.n_tok = a.n_tok - t0 < per ? a.n_tok - t0 : per;
       s.npos0 = a.npos0 + t0;
-      attn_tile64(s, scores);
+      if (s.n_tok * s.n_q == kTileQ) attn_tile64_lanes(s, scores);
+      else attn_tile64(s, scores);
     }
     return;
   }
