@@ -42,15 +42,18 @@ kernels::ThreadPool& pool() {
   return p;
 }
 
+// The kernel set named `set`, or null after marking the benchmark skipped.
+const kernels::KernelSet* find_set(benchmark::State& state, const std::string& set) {
+  for (const kernels::KernelSet* k : kernels::available_kernel_sets())
+    if (k->name == set) return k;
+  state.SkipWithError(("kernel set not available: " + set).c_str());
+  return nullptr;
+}
+
 void run(benchmark::State& state, TensorType t, const std::string& set, int64_t rows, int64_t cols, int64_t n_tok,
          bool packed) {
-  const kernels::KernelSet* ks = nullptr;
-  for (const kernels::KernelSet* k : kernels::available_kernel_sets())
-    if (k->name == set) ks = k;
-  if (!ks) {
-    state.SkipWithError(("kernel set not available: " + set).c_str());
-    return;
-  }
+  const kernels::KernelSet* ks = find_set(state, set);
+  if (!ks) return;
   const auto& w = weights(t, rows, cols);
   kernels::Matrix m{t, rows, cols, w.data(), gguf::row_bytes(t, cols)};
   std::shared_ptr<const uint8_t> pbuf;  // load-time layout (what the engine runs)
@@ -116,13 +119,8 @@ void read_probe(benchmark::State& state) {
 // One KV head's attention for n_tok new tokens (4 query heads, head size 64,
 // the 1.2B model's group) after `depth` cached positions, one thread.
 void attention(benchmark::State& state, const std::string& set, int64_t n_tok, int64_t depth) {
-  const kernels::KernelSet* ks = nullptr;
-  for (const kernels::KernelSet* k : kernels::available_kernel_sets())
-    if (k->name == set) ks = k;
-  if (!ks) {
-    state.SkipWithError(("kernel set not available: " + set).c_str());
-    return;
-  }
+  const kernels::KernelSet* ks = find_set(state, set);
+  if (!ks) return;
   const int64_t n_q = 4, hd = 64, npos = depth + n_tok;
   std::mt19937 rng(3);
   std::normal_distribution<float> nd(0.f, 1.f);

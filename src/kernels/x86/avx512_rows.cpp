@@ -130,6 +130,14 @@ inline __m512 hsum16(const __m512* a) {
   return _mm512_add_ps(_mm512_shuffle_f32x4(w01, w23, 0x88), _mm512_shuffle_f32x4(w01, w23, 0xDD));
 }
 
+// K rows j0 .. j0+nb-1 (head size 64) as floats, rows nb..15 zero (the
+// positions past the last visible one are never read).
+inline void convert_k_block(const AttnTile& a, int64_t j0, int64_t nb, float (&kf)[16][64]) {
+  for (int64_t jj = 0; jj < 16; ++jj)
+    for (int c = 0; c < 4; ++c)
+      _mm512_store_ps(&kf[jj][16 * c], jj < nb ? ldh(a.k + (j0 + jj) * a.kv_stride + 16 * c) : _mm512_setzero_ps());
+}
+
 constexpr int kTileQ = 16;  // query rows (tokens x heads) per pass of attn_tile64
 
 // out rows i0 .. i0+R-1 of a tile = inv * sum_j p[i][j] V_j over j < jn (the
@@ -181,9 +189,7 @@ void attn_tile64(const AttnTile& a, float* scores) {
   alignas(64) float kf[16][64];
   for (int64_t j0 = 0; j0 < npos_max; j0 += 16) {
     const int64_t nb = npos_max - j0 < 16 ? npos_max - j0 : 16;
-    for (int64_t jj = 0; jj < 16; ++jj)
-      for (int c = 0; c < 4; ++c)
-        _mm512_store_ps(&kf[jj][16 * c], jj < nb ? ldh(a.k + (j0 + jj) * a.kv_stride + 16 * c) : _mm512_setzero_ps());
+    convert_k_block(a, j0, nb, kf);
     for (int64_t i = 0; i < nq; ++i) {
       const __m512 q0 = _mm512_loadu_ps(qr[i]), q1 = _mm512_loadu_ps(qr[i] + 16), q2 = _mm512_loadu_ps(qr[i] + 32),
                    q3 = _mm512_loadu_ps(qr[i] + 48);
@@ -299,9 +305,7 @@ void attn_tile64_lanes(const AttnTile& a, float* scores) {
   alignas(64) float kf[16][64];
   for (int64_t j0 = 0; j0 < n_pos; j0 += 16) {
     const int64_t nb = n_pos - j0 < 16 ? n_pos - j0 : 16;
-    for (int64_t jj = 0; jj < 16; ++jj)
-      for (int c = 0; c < 4; ++c)
-        _mm512_store_ps(&kf[jj][16 * c], jj < nb ? ldh(a.k + (j0 + jj) * a.kv_stride + 16 * c) : _mm512_setzero_ps());
+    convert_k_block(a, j0, nb, kf);
 #pragma GCC unroll 1
     for (int64_t p0 = 0; p0 < nb; p0 += 8) {
       __m512 acc[8];
