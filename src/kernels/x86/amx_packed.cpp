@@ -51,8 +51,10 @@ constexpr size_t kBlockBytes = 512 + 64;
 
 // Q4_0: zmm j's low nibbles are B rows j, high nibbles rows 4 + j, minus 8.
 // Q8_0: stored with the sign bit flipped.
+// cold: the group's weights are not in cache yet (prefetch them into L1
+// four pairs ahead).
 template <int kZ>
-void unpack_group(const uint8_t* pw, int64_t nb, uint8_t* out) {
+void unpack_group(const uint8_t* pw, int64_t nb, uint8_t* out, bool cold) {
   constexpr size_t kPair = kB32PairBytes<kZ>;
   const __m512i m4 = _mm512_set1_epi8(0x0F), eight = _mm512_set1_epi8(8);
   const __m512i flip = _mm512_set1_epi8(static_cast<char>(0x80));
@@ -60,7 +62,7 @@ void unpack_group(const uint8_t* pw, int64_t nb, uint8_t* out) {
     const uint8_t* pair = pw + p * kPair;
     const char* pf = reinterpret_cast<const char*>(pair) + 4 * kPair;  // from memory: prefetch ahead
 #pragma GCC unroll 9
-    for (size_t o = 0; o < kPair; o += 64) _mm_prefetch(pf + o, _MM_HINT_T0);
+    for (size_t o = 0; cold && o < kPair; o += 64) _mm_prefetch(pf + o, _MM_HINT_T0);
 #pragma GCC unroll 2
     for (int h = 0; h < 2; ++h) {
       const uint8_t* wp = pair + h * kZ * 64;
@@ -120,9 +122,10 @@ inline void scale_into(__m512 (&acc)[kTile], const int32_t* c, const uint8_t* bl
 
 // 16 tokens x the 16 rows of one unpacked group over all nb blocks. Blocks
 // go in pairs through tiles 0/2/4 and 1/3/5; a pair's results are scaled
-// while the next pair multiplies.
+// while the next pair multiplies. pf_lines cache lines at pf (the next
+// group's packed weights) are prefetched into L2 along the way.
 void tile_group(const uint8_t* wg, int64_t nb, const uint8_t* at, const ActInfo* ai, int64_t nb_ai, float* y,
-                int64_t ldy, int64_t n_rows) {
+                int64_t ldy, int64_t n_rows, const uint8_t* pf, size_t pf_lines) {
   alignas(64) int32_t cb[2][2][16 * 16];  // results of pair p in cb[p & 1]
   __m512 acc[kTile];
 #pragma GCC unroll 16
@@ -145,6 +148,9 @@ void tile_group(const uint8_t* wg, int64_t nb, const uint8_t* at, const ActInfo*
     }
     if (p > 0) {  // the previous pair
       const int64_t q = p - 1, b = 2 * q;
+      const size_t l0 = pf_lines * static_cast<size_t>(q) / static_cast<size_t>(np),
+                   l1 = pf_lines * static_cast<size_t>(p) / static_cast<size_t>(np);
+      for (size_t l = l0; l < l1; ++l) _mm_prefetch(reinterpret_cast<const char*>(pf + 64 * l), _MM_HINT_T1);
       scale_into(acc, cb[q & 1][0], wg + b * kBlockBytes, ai + b, nb_ai);
       scale_into(acc, cb[q & 1][1], wg + (b + 1) * kBlockBytes, ai + b + 1, nb_ai);
     }
@@ -170,9 +176,13 @@ void packed_gemm(int64_t n, const uint8_t* packed, int64_t r0, int64_t n_rows, c
   configure_tiles();
   for (int64_t g0 = 0; g0 < n_rows; g0 += kGroupRows) {
     const int64_t nr = n_rows - g0 < kGroupRows ? n_rows - g0 : kGroupRows;
-    unpack_group<kZ>(packed + ((r0 + g0) / kGroupRows) * group_bytes, nb, wg);
+    // the first token tile prefetches the next group's weights into L2, so
+    // its unpack does not wait on DRAM
+    unpack_group<kZ>(packed + ((r0 + g0) / kGroupRows) * group_bytes, nb, wg, g0 == 0);
+    const uint8_t* next = g0 + kGroupRows < n_rows ? packed + ((r0 + g0) / kGroupRows + 1) * group_bytes : nullptr;
     for (int64_t t0 = 0; t0 < full; t0 += kTile)
-      tile_group(wg, nb, tiles + (t0 / kTile) * nb * 512, ai + t0 * nb, nb, y + g0 + t0 * ldy, ldy, nr);
+      tile_group(wg, nb, tiles + (t0 / kTile) * nb * 512, ai + t0 * nb, nb, y + g0 + t0 * ldy, ldy, nr, next,
+                 t0 == 0 && next ? group_bytes / 64 : 0);
   }
   _tile_release();
   if (full < n_tok)  // the 1-15 token tail

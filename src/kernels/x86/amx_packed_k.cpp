@@ -147,12 +147,15 @@ void unpack_q6(const uint8_t* o, uint8_t* u) {
   _mm512_store_ps(u + kDOff, _mm512_cvtph_ps(_mm256_load_si256(reinterpret_cast<const __m256i*>(o + kQ6D))));
 }
 
+// cold: the group's weights are not in cache yet (prefetch them into L1
+// two super-blocks ahead).
 template <KType K>
-void unpack_group(const uint8_t* pw, int64_t nsb, uint8_t* out) {
+void unpack_group(const uint8_t* pw, int64_t nsb, uint8_t* out, bool cold) {
   constexpr size_t kBytes = group_bytes(K);
   for (int64_t sb = 0; sb < nsb; ++sb) {
     const uint8_t* o = pw + sb * kBytes;
-    for (size_t l = 0; l < kBytes; l += 64) _mm_prefetch(reinterpret_cast<const char*>(o) + 2 * kBytes + l, _MM_HINT_T0);
+    if (cold)
+      for (size_t l = 0; l < kBytes; l += 64) _mm_prefetch(reinterpret_cast<const char*>(o) + 2 * kBytes + l, _MM_HINT_T0);
     if constexpr (K == KType::Q6) unpack_q6(o, out + sb * kSbBytes);
     else unpack_q45<K == KType::Q5>(o, out + sb * kSbBytes);
   }
@@ -222,7 +225,7 @@ inline void subtract_mins(float* acc, const uint8_t* u, const KAct* ai, int64_t 
 // next one multiplies.
 template <bool kMins, int NT>
 void tile_group(const uint8_t* wg, int64_t nsb, const uint8_t* at, const KAct* ai, int64_t nsb_ai, float* y, int64_t ldy,
-                int64_t n_rows) {
+                int64_t n_rows, const uint8_t* pf, size_t pf_lines) {
   alignas(64) int32_t cb[2][2 * NT][16 * 16];
   alignas(64) float acc[NT][16 * 16];
   std::memset(acc, 0, sizeof acc);
@@ -260,6 +263,10 @@ void tile_group(const uint8_t* wg, int64_t nsb, const uint8_t* at, const KAct* a
     if (sb > 0) {
       const int64_t q = sb - 1;
       const uint8_t* u = wg + q * kSbBytes;
+      // this super-block's share of the next group's prefetch into L2
+      const size_t l0 = pf_lines * static_cast<size_t>(q) / static_cast<size_t>(nsb),
+                   l1 = pf_lines * static_cast<size_t>(sb) / static_cast<size_t>(nsb);
+      for (size_t l = l0; l < l1; ++l) _mm_prefetch(reinterpret_cast<const char*>(pf + 64 * l), _MM_HINT_T1);
 #pragma GCC unroll 2
       for (int i = 0; i < NT; ++i) {
         const KAct* at = ai + i * kTile * nsb_ai + q;
@@ -289,14 +296,21 @@ void packed_gemm(int64_t n, const uint8_t* packed, int64_t r0, int64_t n_rows, c
   const uint8_t* tiles = tiles_after(prep, act_info_bytes(nsb, n_tok));
   const size_t gb = static_cast<size_t>(nsb) * group_bytes(K);
   configure_full_tiles();
+  // While a group's token tiles run, the first pass prefetches the next
+  // group's packed weights into L2 (a few lines per super-block), so its
+  // unpack does not wait on DRAM.
   for (int64_t g0 = 0; g0 < n_rows; g0 += kG) {
     const int64_t nr = n_rows - g0 < kG ? n_rows - g0 : kG;
-    unpack_group<K>(packed + ((r0 + g0) / kG) * gb, nsb, wg);
-    int64_t t0 = 0;
-    for (; t0 + 2 * kTile <= full; t0 += 2 * kTile)
-      tile_group<K != KType::Q6, 2>(wg, nsb, tiles + (t0 / kTile) * nsb * kASbBytes, ai + t0 * nsb, nsb, y + g0 + t0 * ldy, ldy, nr);
-    if (t0 < full)
-      tile_group<K != KType::Q6, 1>(wg, nsb, tiles + (t0 / kTile) * nsb * kASbBytes, ai + t0 * nsb, nsb, y + g0 + t0 * ldy, ldy, nr);
+    unpack_group<K>(packed + ((r0 + g0) / kG) * gb, nsb, wg, g0 == 0);
+    const uint8_t* next = g0 + kG < n_rows ? packed + ((r0 + g0) / kG + 1) * gb : nullptr;
+    for (int64_t t0 = 0; t0 < full; t0 += 2 * kTile) {
+      const size_t pf_lines = t0 == 0 && next ? gb / 64 : 0;
+      const uint8_t* at = tiles + (t0 / kTile) * nsb * kASbBytes;
+      if (t0 + 2 * kTile <= full)
+        tile_group<K != KType::Q6, 2>(wg, nsb, at, ai + t0 * nsb, nsb, y + g0 + t0 * ldy, ldy, nr, next, pf_lines);
+      else
+        tile_group<K != KType::Q6, 1>(wg, nsb, at, ai + t0 * nsb, nsb, y + g0 + t0 * ldy, ldy, nr, next, pf_lines);
+    }
   }
   _tile_release();
   if (full < n_tok)  // the 1-15 token tail
