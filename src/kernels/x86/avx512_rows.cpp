@@ -333,7 +333,7 @@ void attn_tile64_lanes(const AttnTile& a, float* scores) {
     sum = _mm512_add_ps(sum, e);
   }
   const __m512 inv = _mm512_div_ps(_mm512_set1_ps(1.f), sum);
-  // P . V per 16 output dimensions c: acc[e] lane i = out_i[16c + e]
+  // P . V per 16 output dimensions c: r[e] lane i = out_i[16c + e]
   alignas(64) float vf[16][16];
 #pragma GCC unroll 1
   for (int c = 0; c < 4; ++c) {
