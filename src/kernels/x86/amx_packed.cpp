@@ -148,9 +148,7 @@ void tile_group(const uint8_t* wg, int64_t nb, const uint8_t* at, const ActInfo*
     }
     if (p > 0) {  // the previous pair
       const int64_t q = p - 1, b = 2 * q;
-      const size_t l0 = pf_lines * static_cast<size_t>(q) / static_cast<size_t>(np),
-                   l1 = pf_lines * static_cast<size_t>(p) / static_cast<size_t>(np);
-      for (size_t l = l0; l < l1; ++l) _mm_prefetch(reinterpret_cast<const char*>(pf + 64 * l), _MM_HINT_T1);
+      prefetch_l2_step(pf, pf_lines, q, np);
       scale_into(acc, cb[q & 1][0], wg + b * kBlockBytes, ai + b, nb_ai);
       scale_into(acc, cb[q & 1][1], wg + (b + 1) * kBlockBytes, ai + b + 1, nb_ai);
     }

@@ -218,11 +218,13 @@ inline void subtract_mins(float* acc, const uint8_t* u, const KAct* ai, int64_t 
 }
 
 // NT x 16 tokens (their A tiles from the prep, token tile 1's nsb x 4 KB
-// after tile 0's) x the 16 rows of one unpacked group over all super-blocks. Tiles 0/1 (and 2/3)
-// accumulate lo/hi of token tile 0 (1), 4/5 hold the activations, 6/7 the
-// weights: NT = 2 keeps four independent accumulations in flight and loads
-// each B tile once for two. A super-block's results are scaled while the
-// next one multiplies.
+// after tile 0's) x the 16 rows of one unpacked group over all
+// super-blocks. Tiles 0/1 (and 2/3) accumulate lo/hi of token tile 0 (1),
+// 4/5 hold the activations, 6/7 the weights: NT = 2 keeps four independent
+// accumulations in flight and loads each B tile once for two. A
+// super-block's results are scaled while the next one multiplies, and
+// pf_lines cache lines at pf (the next group's packed weights) are
+// prefetched into L2 along the way.
 template <bool kMins, int NT>
 void tile_group(const uint8_t* wg, int64_t nsb, const uint8_t* at, const KAct* ai, int64_t nsb_ai, float* y, int64_t ldy,
                 int64_t n_rows, const uint8_t* pf, size_t pf_lines) {
@@ -263,15 +265,12 @@ void tile_group(const uint8_t* wg, int64_t nsb, const uint8_t* at, const KAct* a
     if (sb > 0) {
       const int64_t q = sb - 1;
       const uint8_t* u = wg + q * kSbBytes;
-      // this super-block's share of the next group's prefetch into L2
-      const size_t l0 = pf_lines * static_cast<size_t>(q) / static_cast<size_t>(nsb),
-                   l1 = pf_lines * static_cast<size_t>(sb) / static_cast<size_t>(nsb);
-      for (size_t l = l0; l < l1; ++l) _mm_prefetch(reinterpret_cast<const char*>(pf + 64 * l), _MM_HINT_T1);
+      prefetch_l2_step(pf, pf_lines, q, nsb);  // this super-block's share of the next group
 #pragma GCC unroll 2
       for (int i = 0; i < NT; ++i) {
-        const KAct* at = ai + i * kTile * nsb_ai + q;
-        scale_into(acc[i], cb[q & 1][2 * i], cb[q & 1][2 * i + 1], u, at, nsb_ai);
-        if constexpr (kMins) subtract_mins(acc[i], u, at, nsb_ai);
+        const KAct* ti = ai + i * kTile * nsb_ai + q;  // token tile i's activation info
+        scale_into(acc[i], cb[q & 1][2 * i], cb[q & 1][2 * i + 1], u, ti, nsb_ai);
+        if constexpr (kMins) subtract_mins(acc[i], u, ti, nsb_ai);
       }
     }
   }
