@@ -37,6 +37,23 @@ constexpr int prefetch_pairs() {
   return T == 1 ? 4 : 8;
 }
 
+// Q4_0 decode (tile_q4_few) prefetches the weight stream into L2, kL2Pairs
+// block pairs ahead, on Intel only: set per vendor by fill_avx512_packed.
+// On an Emerald Rapids Xeon VM single-token Q4_0 ran at ~60% of the
+// bandwidth the K-quants reach without it (8192x2048 stream: 510-560 us ->
+// 315-366 us); on Zen 4 no software prefetch at all measured fastest.
+bool g_l2_prefetch = false;
+constexpr int kL2Pairs = 16;
+
+// All lines of the pair kL2Pairs ahead of `pair`, at once (spread over the
+// pair's two blocks measured as slow as no prefetch).
+template <int kZ>
+inline void prefetch_pair_l2(const uint8_t* pair) {
+  const char* pf = reinterpret_cast<const char*>(pair) + kL2Pairs * kB32PairBytes<kZ>;
+#pragma GCC unroll 17
+  for (size_t l = 0; l < kB32PairBytes<kZ>; l += 64) _mm_prefetch(pf + l, _MM_HINT_T1);
+}
+
 inline uint32_t ld32(const void* p) {
   uint32_t v;
   std::memcpy(&v, p, 4);
@@ -245,13 +262,14 @@ inline void tile2(const uint8_t* pw, size_t gb, int64_t nb, const uint8_t* a, si
 // (1.2B Q4_0): 1.24-1.29x a decode step with the generic tile, 1.15-1.16x
 // with this one; for 3 and 4 tokens the generic tile measured better
 // (1.24-1.29 against 1.30-1.34; 1.30-1.35 against 1.51-1.57).
-// No software prefetch: with the packed weights on 2 MiB pages the hardware
-// prefetchers keep up, and the prefetch 4 pairs ahead that this loop used to
-// issue cost time (1.2B Q4_0 decode, alternating processes: 7 of 7 pairs
-// faster without it, 3-10%; 8 pairs ahead measured the same as none). Q8_0
+// On Zen 4 no software prefetch (kL2 false): with the packed weights on
+// 2 MiB pages the hardware prefetchers keep up, and the prefetch 4 pairs
+// ahead that this loop used to issue cost time (1.2B Q4_0 decode,
+// alternating processes: 7 of 7 pairs faster without it, 3-10%; 8 pairs
+// ahead measured the same as none). On Intel they do not (g_l2_prefetch). Q8_0
 // decode still gains from its prefetch (89-101% of the probe with, 83-87%
 // without), the K-quants even more.
-template <int T>
+template <int T, bool kL2>
 inline void tile_q4_few(const uint8_t* pw, int64_t nb, const uint8_t* a, size_t a_stride, const ActInfo* ai,
                         int64_t nb_ai, float* y, int64_t ldy, int64_t n_rows) {
   constexpr size_t kPair = kB32PairBytes<4>;
@@ -261,6 +279,7 @@ inline void tile_q4_few(const uint8_t* pw, int64_t nb, const uint8_t* a, size_t 
   for (int t = 0; t < T; ++t) acc[0][t] = acc[1][t] = _mm512_setzero_ps();
   for (int64_t p = 0; p < nb / 2; ++p) {
     const uint8_t* pair = pw + p * kPair;
+    if constexpr (kL2) prefetch_pair_l2<4>(pair);
 #pragma GCC unroll 2
     for (int h = 0; h < 2; ++h) {
       const uint8_t* wp = pair + h * 256;
@@ -330,8 +349,13 @@ void packed_gemm(int64_t n, const uint8_t* packed, int64_t r0, int64_t n_rows, c
     const int64_t nr = n_rows - g0 < kGroupRows ? n_rows - g0 : kGroupRows;
     float* yg = y + g0;
     if (kZ == 4 && n_tok <= 2) {  // decode and 2-token verification (see tile_q4_few)
-      if (n_tok == 2) tile_q4_few<2>(pw, nb, a, a_stride, ai, nb, yg, ldy, nr);
-      else tile_q4_few<1>(pw, nb, a, a_stride, ai, nb, yg, ldy, nr);
+      if (g_l2_prefetch) {
+        if (n_tok == 2) tile_q4_few<2, true>(pw, nb, a, a_stride, ai, nb, yg, ldy, nr);
+        else tile_q4_few<1, true>(pw, nb, a, a_stride, ai, nb, yg, ldy, nr);
+      } else {
+        if (n_tok == 2) tile_q4_few<2, false>(pw, nb, a, a_stride, ai, nb, yg, ldy, nr);
+        else tile_q4_few<1, false>(pw, nb, a, a_stride, ai, nb, yg, ldy, nr);
+      }
       continue;
     }
     if (n_tok > 8 && n_rows - g0 > kGroupRows) {
@@ -376,6 +400,7 @@ size_t pp_q8_0(int64_t n, const uint8_t* a, size_t as, int64_t nt, void* out) {
 
 void fill_avx512_packed(KernelSet& k) {
   const int q4 = static_cast<int>(TensorType::Q4_0), q8 = static_cast<int>(TensorType::Q8_0);
+  g_l2_prefetch = intel_cpu();
   k.pack_rows = kGroupRows;
   k.pack[q4] = pack_q4_0;
   k.packed_gemm[q4] = pg_q4_0;

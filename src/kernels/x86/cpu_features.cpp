@@ -59,6 +59,12 @@ void fill_amx(KernelSet& k) {
 
 }  // namespace
 
+bool x86::intel_cpu() {
+  unsigned a = 0, b = 0, c = 0, d = 0;
+  // "GenuineIntel" in EBX, EDX, ECX
+  return __get_cpuid(0, &a, &b, &c, &d) && b == 0x756e6547u && d == 0x49656e69u && c == 0x6c65746eu;
+}
+
 const KernelSet* avx2_kernels() {
   static const KernelSet* k = has_avx2() ? make_kernel_set("avx2", x86::fill_avx2_kernels) : nullptr;
   return k;

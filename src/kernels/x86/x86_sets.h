@@ -34,6 +34,10 @@ struct PackedKAct {
   int32_t c[16];
 };
 
+// CPUID vendor is GenuineIntel (cpu_features.cpp): prefetch choices that
+// were measured to differ between Intel and AMD cores.
+bool intel_cpu();
+
 void fill_avx2_kernels(KernelSet& k);
 void fill_avx512_kernels(KernelSet& k);  // the avx512vnni set
 void fill_avx512_bf16(KernelSet& k);     // avx512bf16_packed.cpp: on top of it, the avx512 set
