@@ -24,6 +24,7 @@ void fill_avx2_kernels(KernelSet& k) {
   fill_gemm_256(k);
   fill_avx2_packed(k);
   fill_avx2_packed_k(k);
+  fill_avx2_packed_16bit(k);
   fill_avx2_rows(k);
 }
 

@@ -49,6 +49,7 @@ void fill_amx_packed_k(KernelSet& k);  // amx_packed_k.cpp: the same over the av
 void fill_amx_bf16(KernelSet& k);      // amx_bf16_packed.cpp: AMX-BF16 tiles over the packed BF16 layout
 void fill_avx2_packed(KernelSet& k);          // avx2_packed.cpp
 void fill_avx2_packed_k(KernelSet& k);        // avx2_packed_k.cpp (Q4_K, Q5_K, Q6_K)
+void fill_avx2_packed_16bit(KernelSet& k);    // avx2_packed_16bit.cpp (F16, BF16)
 void fill_avx512_rows(KernelSet& k);    // avx512_rows.cpp
 void fill_avx2_rows(KernelSet& k);      // avx2_rows.cpp
 
