@@ -6,6 +6,7 @@
 
 #include "chat/stop_matcher.h"
 #include "common/error.h"
+#include "engine/draft_backoff.h"
 
 namespace pocketops::engine {
 
@@ -122,6 +123,7 @@ GenerateResult Session::generate(const std::vector<int32_t>& prompt, const Gener
   auto t1 = std::chrono::steady_clock::now();
 
   std::vector<int32_t> history = prompt;
+  DraftBackoff backoff;
   bool done = false;
   // Emits one token's text; returns false when generation must end.
   auto emit = [&](int32_t id) -> bool {
@@ -198,7 +200,7 @@ GenerateResult Session::generate(const std::vector<int32_t>& prompt, const Gener
     }
     std::vector<int32_t> batch{next};
     std::vector<int32_t> drafts;
-    if (speculate) {
+    if (speculate && backoff.should_draft()) {
       int64_t room = n_ctx() - state_.n_past() - 1;
       int max = static_cast<int>(std::min<int64_t>(opt.draft_max, room));
       max = std::min(max, opt.max_tokens - static_cast<int>(res.tokens.size()));
@@ -214,6 +216,7 @@ GenerateResult Session::generate(const std::vector<int32_t>& prompt, const Gener
     model::BatchTrace trace;
     eval(batch, true, &trace);
     res.n_draft += static_cast<int64_t>(drafts.size());
+    const int64_t accepted_before = res.n_accepted;
     // Row i predicts the token after batch[i]; accept drafts while they match.
     int64_t keep = 1;
     bool stopped = false;
@@ -227,6 +230,7 @@ GenerateResult Session::generate(const std::vector<int32_t>& prompt, const Gener
         break;
       }
     }
+    backoff.record(static_cast<int>(drafts.size()), static_cast<int>(res.n_accepted - accepted_before));
     if (keep < static_cast<int64_t>(batch.size())) {
       eng_.model().rollback(state_, trace, keep);
       tokens_.resize(tokens_.size() - (batch.size() - keep));
