@@ -208,23 +208,12 @@ void pg_b32(int64_t n, const uint8_t* packed, int64_t r0, int64_t n_rows, const 
   const int64_t nb = n / QK;
   const ActInfo* ai = static_cast<const ActInfo*>(prep);
   const size_t group_bytes = static_cast<size_t>(nb / 2) * kPairBytes<kY>;
-  // Prefill: blocks of 32 tokens over the whole row range, so the block's
-  // activations and the range's weights both stay in L2 (one pass over all
-  // tokens per 8-row group streamed every activation row again per group).
-  constexpr int64_t kTokBlock = 32;
-  for (int64_t t0 = 0; t0 < n_tok; t0 += kTokBlock) {
-    const int64_t t1 = n_tok - t0 < kTokBlock ? n_tok : t0 + kTokBlock;
-    for (int64_t g0 = 0; g0 < n_rows; g0 += kRows) {
-      const uint8_t* pw = packed + ((r0 + g0) / kRows) * group_bytes;
-      const int64_t nr = n_rows - g0 < kRows ? n_rows - g0 : kRows;
-      float* yg = y + g0;
-      // 4-token tiles (16 ymm registers), then the tail
-      for_token_tiles<4>(t0, t1, [&]<int T>(int64_t t) {
-        if constexpr (kY == 4) tile<T>(pw, nb, a + t * as, as, ai + t * nb, nb, yg + t * ldy, ldy, nr, t == 0);
-        else tile_q8<T>(pw, nb, a + t * as, as, ai + t * nb, nb, yg + t * ldy, ldy, nr, t == 0);
-      });
-    }
-  }
+  for_token_blocks<kRows>(n_rows, n_tok, [&]<int T>(int64_t g0, int64_t nr, int64_t t) {
+    const uint8_t* pw = packed + ((r0 + g0) / kRows) * group_bytes;
+    float* yt = y + g0 + t * ldy;
+    if constexpr (kY == 4) tile<T>(pw, nb, a + t * as, as, ai + t * nb, nb, yt, ldy, nr, t == 0);
+    else tile_q8<T>(pw, nb, a + t * as, as, ai + t * nb, nb, yt, ldy, nr, t == 0);
+  });
 }
 
 }  // namespace

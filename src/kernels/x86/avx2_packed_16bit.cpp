@@ -12,6 +12,7 @@
 #include <cstring>
 
 #include "kernels/dispatch.h"
+#include "kernels/packed_16bit_layout.h"
 #include "kernels/x86/x86_sets.h"
 
 namespace pocketops::kernels::x86 {
@@ -105,27 +106,6 @@ inline float bf16_f32(uint16_t h) {
   return f;
 }
 
-void row_bf16(const uint8_t* packed, int64_t cols, int64_t r, float* y) {
-  const uint8_t* o = packed + static_cast<size_t>(r / kG) * static_cast<size_t>(cols / 2) * 32 + 4 * (r % kG);
-  for (int64_t p = 0; p < cols / 2; ++p) {
-    uint16_t v[2];
-    std::memcpy(v, o + p * 32, 4);
-    y[2 * p] = bf16_f32(v[0]);
-    y[2 * p + 1] = bf16_f32(v[1]);
-  }
-}
-
-void row_f16(const uint8_t* packed, int64_t cols, int64_t r, float* y) {
-  const uint8_t* o = packed + static_cast<size_t>(r / kG) * static_cast<size_t>(cols / 2) * 32 + 2 * (r % kG);
-  for (int64_t p = 0; p < cols / 2; ++p) {
-    uint16_t v[2];
-    std::memcpy(&v[0], o + p * 32, 2);
-    std::memcpy(&v[1], o + p * 32 + 16, 2);
-    y[2 * p] = _cvtsh_ss(v[0]);
-    y[2 * p + 1] = _cvtsh_ss(v[1]);
-  }
-}
-
 // T tokens x the 8 rows of one group over all np column pairs: per pair the
 // two columns widened to floats, one FMA per column and token. U
 // independent accumulator sets hide the FMA latency when few tokens share a
@@ -182,10 +162,22 @@ inline void tile(const uint8_t* pw, int64_t np, const float* x, int64_t n, float
   }
 }
 
+// Rows [r0, r0 + n_rows) (r0 a multiple of 8) in for_token_blocks order.
+template <bool kF16>
+void pg_16bit(int64_t n, const uint8_t* packed, int64_t r0, int64_t n_rows, const uint8_t*, size_t, const void* prep,
+              int64_t n_tok, float* y, int64_t ldy) {
+  const float* x = static_cast<const float*>(prep);
+  const int64_t np = n / 2;
+  const size_t group_bytes = static_cast<size_t>(np) * 32;
+  for_token_blocks<kG>(n_rows, n_tok, [&]<int T>(int64_t g0, int64_t nr, int64_t t) {
+    tile<kF16, T>(packed + ((r0 + g0) / kG) * group_bytes, np, x + t * n, n, y + g0 + t * ldy, ldy, nr, t == 0);
+  });
+}
+
 // The F16 / BF16 activation rows (already rounded to 16 bits, as the scalar
 // reference does) widened to floats once per matmul.
 template <bool kF16>
-size_t prep_16bit(int64_t n, const uint8_t* a, size_t as, int64_t n_tok, void* out) {
+size_t widen_rows(int64_t n, const uint8_t* a, size_t as, int64_t n_tok, void* out) {
   if (!out) return static_cast<size_t>(n * n_tok) * sizeof(float);
   float* x = static_cast<float*>(out);
   for (int64_t t = 0; t < n_tok; ++t) {
@@ -205,40 +197,25 @@ size_t prep_16bit(int64_t n, const uint8_t* a, size_t as, int64_t n_tok, void* o
   return 0;
 }
 
-// Rows [r0, r0 + n_rows) (r0 a multiple of 8): prefill in blocks of 32
-// tokens over the row range (as the Q4_0 kernel), 4-token tiles.
-template <bool kF16>
-void pg_16bit(int64_t n, const uint8_t* packed, int64_t r0, int64_t n_rows, const uint8_t*, size_t, const void* prep,
-              int64_t n_tok, float* y, int64_t ldy) {
-  const float* x = static_cast<const float*>(prep);
-  const int64_t np = n / 2;
-  const size_t group_bytes = static_cast<size_t>(np) * 32;
-  constexpr int64_t kTokBlock = 32;
-  for (int64_t t0 = 0; t0 < n_tok; t0 += kTokBlock) {
-    const int64_t t1 = n_tok - t0 < kTokBlock ? n_tok : t0 + kTokBlock;
-    for (int64_t g0 = 0; g0 < n_rows; g0 += kG) {
-      const uint8_t* pw = packed + ((r0 + g0) / kG) * group_bytes;
-      const int64_t nr = n_rows - g0 < kG ? n_rows - g0 : kG;
-      for_token_tiles<4>(t0, t1, [&]<int T>(int64_t t) {
-        tile<kF16, T>(pw, np, x + t * n, n, y + g0 + t * ldy, ldy, nr, t == t0);
-      });
-    }
-  }
-}
-
 }  // namespace
+
+size_t prep_f16_rows(int64_t n, const uint8_t* a, size_t as, int64_t n_tok, void* out) {
+  return widen_rows<true>(n, a, as, n_tok, out);
+}
+size_t prep_bf16_rows(int64_t n, const uint8_t* a, size_t as, int64_t n_tok, void* out) {
+  return widen_rows<false>(n, a, as, n_tok, out);
+}
 
 void fill_avx2_packed_16bit(KernelSet& k) {
   const int h = static_cast<int>(TensorType::F16);
   k.pack[h] = pack_f16;
   k.packed_gemm[h] = pg_16bit<true>;
-  k.packed_prep[h] = prep_16bit<true>;
-  k.packed_row[h] = row_f16;
+  k.packed_prep[h] = prep_f16_rows;
   const int b = static_cast<int>(TensorType::BF16);
   k.pack[b] = pack_bf16;
   k.packed_gemm[b] = pg_16bit<false>;
-  k.packed_prep[b] = prep_16bit<false>;
-  k.packed_row[b] = row_bf16;
+  k.packed_prep[b] = prep_bf16_rows;
+  packed_16bit::fill_rows(k, kG);
 }
 
 }  // namespace pocketops::kernels::x86

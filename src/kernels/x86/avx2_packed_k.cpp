@@ -267,20 +267,10 @@ void gemm_k(int64_t n, const uint8_t* packed, int64_t r0, int64_t n_rows, const 
   const int64_t nsb = n / QK_K;
   const KAct* ai = static_cast<const KAct*>(prep);
   const size_t group_bytes = static_cast<size_t>(nsb) * k_bytes<K>();
-  // Blocks of 32 tokens over the whole row range (as avx2_packed.cpp), so the
-  // block's activations and the range's weights both stay in L2; tiles of
-  // 4 tokens (16 ymm registers), then the tail.
-  constexpr int64_t kTokBlock = 32;
-  for (int64_t t0 = 0; t0 < n_tok; t0 += kTokBlock) {
-    const int64_t t1 = n_tok - t0 < kTokBlock ? n_tok : t0 + kTokBlock;
-    for (int64_t g0 = 0; g0 < n_rows; g0 += kG) {
-      const uint8_t* pw = packed + ((r0 + g0) / kG) * group_bytes;
-      const int64_t nr = n_rows - g0 < kG ? n_rows - g0 : kG;
-      for_token_tiles<4>(t0, t1, [&]<int T>(int64_t t) {
-        tile<K, T>(pw, nsb, a + t * as, as, ai + t * nsb, nsb, y + g0 + t * ldy, ldy, nr, t == 0);
-      });
-    }
-  }
+  for_token_blocks<kG>(n_rows, n_tok, [&]<int T>(int64_t g0, int64_t nr, int64_t t) {
+    const uint8_t* pw = packed + ((r0 + g0) / kG) * group_bytes;
+    tile<K, T>(pw, nsb, a + t * as, as, ai + t * nsb, nsb, y + g0 + t * ldy, ldy, nr, t == 0);
+  });
 }
 
 void pg_q4_k(int64_t n, const uint8_t* p, int64_t r0, int64_t nr, const uint8_t* a, size_t as, const void* prep,

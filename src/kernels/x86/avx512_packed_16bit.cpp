@@ -14,6 +14,7 @@
 #include <cstring>
 
 #include "kernels/dispatch.h"
+#include "kernels/packed_16bit_layout.h"
 #include "kernels/x86/x86_sets.h"
 
 namespace pocketops::kernels::x86 {
@@ -121,38 +122,9 @@ size_t pack_f16(int64_t rows, int64_t cols, const uint8_t* w, size_t ws, uint8_t
   return pack_16bit<true>(rows, cols, w, ws, dst);
 }
 
-// local (ISA safety rules in docs/kernels.md: no inline helpers from shared headers here)
-inline float bf16_f32(uint16_t h) {
-  const uint32_t u = static_cast<uint32_t>(h) << 16;
-  float f;
-  std::memcpy(&f, &u, 4);
-  return f;
-}
-
-void row_bf16(const uint8_t* packed, int64_t cols, int64_t r, float* y) {
-  const uint8_t* o = packed + static_cast<size_t>(r / kG) * static_cast<size_t>(cols / 2) * 64 + 4 * (r % kG);
-  for (int64_t p = 0; p < cols / 2; ++p) {
-    uint16_t v[2];
-    std::memcpy(v, o + p * 64, 4);
-    y[2 * p] = bf16_f32(v[0]);
-    y[2 * p + 1] = bf16_f32(v[1]);
-  }
-}
-
-void row_f16(const uint8_t* packed, int64_t cols, int64_t r, float* y) {
-  const uint8_t* o = packed + static_cast<size_t>(r / kG) * static_cast<size_t>(cols / 2) * 64 + 2 * (r % kG);
-  for (int64_t p = 0; p < cols / 2; ++p) {
-    uint16_t v[2];
-    std::memcpy(&v[0], o + p * 64, 2);
-    std::memcpy(&v[1], o + p * 64 + 32, 2);
-    y[2 * p] = _cvtsh_ss(v[0]);
-    y[2 * p + 1] = _cvtsh_ss(v[1]);
-  }
-}
-
 // One column pair of 16 rows, widened to floats (F16: vcvtph2ps of the two
 // halves; BF16: the top half of each dword / the dword shifted up), times T
-// tokens' float activations (prep_16bit) with one FMA per column and token.
+// tokens' float activations (prep_f16_rows / prep_bf16_rows) with one FMA per column and token.
 template <bool kF16>
 struct FmaStep {
   template <int T>
@@ -175,29 +147,6 @@ struct FmaStep {
   }
 };
 
-// The F16 / BF16 activation rows (already rounded to 16 bits, as the scalar
-// reference does) widened to floats once per matmul.
-template <bool kF16>
-size_t prep_16bit(int64_t n, const uint8_t* a, size_t as, int64_t n_tok, void* out) {
-  if (!out) return static_cast<size_t>(n * n_tok) * sizeof(float);
-  float* x = static_cast<float*>(out);
-  for (int64_t t = 0; t < n_tok; ++t) {
-    const uint8_t* at = a + t * as;
-    int64_t i = 0;
-    for (; i + 16 <= n; i += 16) {
-      const __m256i h = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(at + 2 * i));
-      _mm512_storeu_ps(x + t * n + i, kF16 ? _mm512_cvtph_ps(h)
-                                           : _mm512_castsi512_ps(_mm512_slli_epi32(_mm512_cvtepu16_epi32(h), 16)));
-    }
-    for (; i < n; ++i) {
-      uint16_t h;
-      std::memcpy(&h, at + 2 * i, 2);
-      x[t * n + i] = kF16 ? _cvtsh_ss(h) : bf16_f32(h);
-    }
-  }
-  return 0;
-}
-
 template <bool kF16>
 void pg_16bit(int64_t n, const uint8_t* packed, int64_t r0, int64_t n_rows, const uint8_t*, size_t, const void* prep,
               int64_t n_tok, float* y, int64_t ldy) {
@@ -211,13 +160,12 @@ void fill_avx512_packed_16bit(KernelSet& k) {
   const int h = static_cast<int>(TensorType::F16);
   k.pack[h] = pack_f16;
   k.packed_gemm[h] = pg_16bit<true>;
-  k.packed_prep[h] = prep_16bit<true>;
-  k.packed_row[h] = row_f16;
+  k.packed_prep[h] = prep_f16_rows;
   const int b = static_cast<int>(TensorType::BF16);
   k.pack[b] = pack_bf16;
   k.packed_gemm[b] = pg_16bit<false>;
-  k.packed_prep[b] = prep_16bit<false>;
-  k.packed_row[b] = row_bf16;
+  k.packed_prep[b] = prep_bf16_rows;
+  packed_16bit::fill_rows(k, kG);
 }
 
 }  // namespace pocketops::kernels::x86

@@ -38,6 +38,12 @@ struct PackedKAct {
 // were measured to differ between Intel and AMD cores.
 bool intel_cpu();
 
+// avx2_packed_16bit.cpp: F16 / BF16 activation rows widened to floats, the
+// packed_prep of the 16-bit kernels of both the avx2 and the avx512 sets
+// (AVX2 + F16C code, which every AVX-512 CPU runs).
+size_t prep_f16_rows(int64_t n, const uint8_t* a, size_t as, int64_t n_tok, void* out);
+size_t prep_bf16_rows(int64_t n, const uint8_t* a, size_t as, int64_t n_tok, void* out);
+
 void fill_avx2_kernels(KernelSet& k);
 void fill_avx512_kernels(KernelSet& k);  // the avx512vnni set
 void fill_avx512_bf16(KernelSet& k);     // avx512bf16_packed.cpp: on top of it, the avx512 set
