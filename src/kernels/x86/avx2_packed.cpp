@@ -37,8 +37,7 @@ inline constexpr size_t kPairBytes = 2 * kY * 32 + 32;
 constexpr int kPrefetchPairs = 16;
 // Q8_0: the whole pair 8 pairs ahead into L2, at its first block (Xeon,
 // 8192 x 2048 single token: 627-657 us; into L1: 718-771; one block's
-// lines per block as for Q4_0, which misses lines of these 544-byte pairs
-// that do not start on a cache line: 930-1140).
+// lines per block as for Q4_0: 930-1140).
 constexpr int kPrefetchPairsQ8 = 8;
 
 template <int kY>
