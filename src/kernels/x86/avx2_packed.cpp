@@ -97,20 +97,6 @@ inline __m256i bcast(const int8_t* p) {
   return _mm256_set1_epi32(v);
 }
 
-template <int T>
-inline void store_tile(const __m256 (&acc)[T], float* y, int64_t ldy, int64_t n_rows) {
-  #pragma GCC unroll 8
-  for (int t = 0; t < T; ++t) {
-    if (n_rows >= kRows) {
-      _mm256_storeu_ps(y + t * ldy, acc[t]);
-    } else {
-      float tmp[kRows];
-      _mm256_storeu_ps(tmp, acc[t]);
-      std::memcpy(y + t * ldy, tmp, sizeof(float) * static_cast<size_t>(n_rows));
-    }
-  }
-}
-
 // Q4_0: T tokens x 8 rows of one group over all nb blocks. The eight maddubs of a
 // block sum in int16 without saturating: |2 * 15 * 128| * 8 = 30720.
 template <int T>
@@ -157,7 +143,8 @@ inline void tile(const uint8_t* pw, int64_t nb, const uint8_t* a, size_t as, con
       acc[t] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(s32), _mm256_mul_ps(dw, _mm256_set1_ps(in.d)), acc[t]);
     }
   }
-  store_tile<T>(acc, y, ldy, n_rows);
+  #pragma GCC unroll 8
+  for (int t = 0; t < T; ++t) store_rows8(y + t * ldy, acc[t], n_rows);
 }
 
 // Q8_0: T tokens x 8 rows of one group over all nb blocks. Signed x signed
@@ -198,7 +185,8 @@ inline void tile_q8(const uint8_t* pw, int64_t nb, const uint8_t* a, size_t as, 
     for (int t = 0; t < T; ++t)
       acc[t] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(s[t]), _mm256_mul_ps(dw, _mm256_set1_ps(ai[t * nb_ai + b].d)), acc[t]);
   }
-  store_tile<T>(acc, y, ldy, n_rows);
+  #pragma GCC unroll 8
+  for (int t = 0; t < T; ++t) store_rows8(y + t * ldy, acc[t], n_rows);
 }
 
 template <int kY>

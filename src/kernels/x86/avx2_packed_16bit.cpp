@@ -152,13 +152,7 @@ inline void tile(const uint8_t* pw, int64_t np, const float* x, int64_t n, float
     __m256 s = acc[0][t];
 #pragma GCC unroll 4
     for (int u = 1; u < U; ++u) s = _mm256_add_ps(s, acc[u][t]);
-    if (n_rows >= kG) {
-      _mm256_storeu_ps(y + t * ldy, s);
-    } else {
-      float tmp[kG];
-      _mm256_storeu_ps(tmp, s);
-      std::memcpy(y + t * ldy, tmp, sizeof(float) * static_cast<size_t>(n_rows));
-    }
+    store_rows8(y + t * ldy, s, n_rows);
   }
 }
 

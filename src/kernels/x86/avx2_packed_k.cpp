@@ -90,16 +90,6 @@ inline void prefetch_lines(const uint8_t* p, int n) {
   }
 }
 
-inline void store_rows(float* y, __m256 v, int64_t n_rows) {
-  if (n_rows >= kG) {
-    _mm256_storeu_ps(y, v);
-  } else {
-    float tmp[kG];
-    _mm256_storeu_ps(tmp, v);
-    std::memcpy(y, tmp, sizeof(float) * static_cast<size_t>(n_rows));
-  }
-}
-
 // Q4_K and Q5_K (kQ5: a fifth bit per weight from the high-bit vectors), T
 // tokens x 8 rows. Per sub-block of 32 and token: 8 maddubs summed in int16
 // (Q4_K: |8 x 2 x 15 x 128| = 30720 fits; Q5_K: in two halves of 4, 4 x 2 x
@@ -170,7 +160,7 @@ inline void tile_q45k(const uint8_t* pw, int64_t nsb, const uint8_t* a, size_t a
     }
   }
 #pragma GCC unroll 4
-  for (int t = 0; t < T; ++t) store_rows(y + t * ldy, acc[t], n_rows);
+  for (int t = 0; t < T; ++t) store_rows8(y + t * ldy, acc[t], n_rows);
 }
 
 // Q6_K, T tokens x 8 rows: unsigned 6-bit weights (value + 32); per
@@ -244,7 +234,7 @@ inline void tile_q6k(const uint8_t* pw, int64_t nsb, const uint8_t* a, size_t as
     }
   }
 #pragma GCC unroll 4
-  for (int t = 0; t < T; ++t) store_rows(y + t * ldy, acc[t], n_rows);
+  for (int t = 0; t < T; ++t) store_rows8(y + t * ldy, acc[t], n_rows);
 }
 
 enum class KType { Q4, Q5, Q6 };
