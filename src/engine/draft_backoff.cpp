@@ -14,13 +14,11 @@ bool DraftBackoff::should_draft() {
 void DraftBackoff::record(int drafted, int accepted) {
   if (drafted <= 0) return;
   if (accepted > 0) {
-    fails_ = 0;
+    next_pause_ = 1;
     return;
   }
-  ++fails_;
-  const int shift = fails_ - 1 < 4 ? fails_ - 1 : 4;  // 1, 2, 4, 8, 16
-  pause_ = 1 << shift;
-  if (pause_ > kMaxPause) pause_ = kMaxPause;
+  pause_ = next_pause_;  // 1, 2, 4, 8, 16, 16, ...
+  next_pause_ = 2 * next_pause_ < kMaxPause ? 2 * next_pause_ : kMaxPause;
 }
 
 }  // namespace pocketops::engine

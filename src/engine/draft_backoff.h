@@ -21,7 +21,7 @@ class DraftBackoff {
   int pause() const { return pause_; }  // steps left without drafts
 
  private:
-  int fails_ = 0;  // consecutive steps with every draft rejected
+  int next_pause_ = 1;  // after the next step with every draft rejected
   int pause_ = 0;
 };
 
