@@ -64,6 +64,7 @@ void choose() {
 #if !(defined(__x86_64__) || defined(_M_X64))
 // Non-x86 builds compile no x86/ sources: no x86 sets.
 const KernelSet* avx2_kernels() { return nullptr; }
+const KernelSet* avxvnni_kernels() { return nullptr; }
 const KernelSet* avx512vnni_kernels() { return nullptr; }
 const KernelSet* avx512_kernels() { return nullptr; }
 const KernelSet* amx_kernels() { return nullptr; }
@@ -91,6 +92,7 @@ std::vector<const KernelSet*> available_kernel_sets() {
   if (const KernelSet* k = amx_kernels()) v.push_back(k);
   if (const KernelSet* k = avx512_kernels()) v.push_back(k);
   if (const KernelSet* k = avx512vnni_kernels()) v.push_back(k);
+  if (const KernelSet* k = avxvnni_kernels()) v.push_back(k);
   if (const KernelSet* k = avx2_kernels()) v.push_back(k);
   if (const KernelSet* k = neon_dotprod_kernels()) v.push_back(k);
   if (const KernelSet* k = neon_kernels()) v.push_back(k);

@@ -62,7 +62,7 @@ struct KernelSet {
 const KernelSet& scalar_kernels();
 // Sets available on this CPU, best first (always ends with scalar).
 std::vector<const KernelSet*> available_kernel_sets();
-// The set in use: best available, or POCKETOPS_KERNELS=scalar|avx2|avx512vnni|avx512|amx|neon|neon-dotprod
+// The set in use: best available, or POCKETOPS_KERNELS=scalar|avx2|avxvnni|avx512vnni|avx512|amx|neon|neon-dotprod
 // when set.
 const KernelSet& active_kernels();
 // The set's converter from floats to activation format `at` (F16 for the KV
@@ -79,6 +79,7 @@ const KernelSet* make_kernel_set(const char* name, void (*fill)(KernelSet&));
 // Registration hooks implemented by the SIMD translation units (return
 // nullptr when the CPU lacks the features or the build lacks the code).
 const KernelSet* avx2_kernels();        // AVX2 + FMA + F16C + BMI2
+const KernelSet* avxvnni_kernels();     // + AVX-VNNI (Alder Lake and later client cores, Sierra Forest), no AVX-512
 const KernelSet* avx512vnni_kernels();  // + AVX-512 F/BW/VL/DQ/VNNI (Cascade Lake, Ice Lake)
 const KernelSet* avx512_kernels();      // + AVX512-BF16 (Zen 4, Sapphire Rapids)
 const KernelSet* amx_kernels();         // + AMX-TILE/AMX-INT8 tiles for multi-token GEMM (Sapphire Rapids and later)

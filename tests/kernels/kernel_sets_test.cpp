@@ -11,6 +11,9 @@
 #if defined(__aarch64__)
 #include <sys/auxv.h>
 #endif
+#if defined(__x86_64__)
+#include <cpuid.h>
+#endif
 
 namespace pocketops::kernels {
 namespace {
@@ -37,6 +40,16 @@ TEST(KernelSets, TheCpusSimdSetsAreOffered) {
   }
   if (__builtin_cpu_supports("avx512vnni")) {
     EXPECT_TRUE(n.count("avx512vnni"));
+  }
+  // AVX-VNNI (CPUID.(7,1):EAX bit 4): the avxvnni set, with avx2 beside it
+  unsigned a = 0, b = 0, c = 0, d = 0;
+  const bool avx_vnni = __get_cpuid_count(7, 1, &a, &b, &c, &d) && (a & (1u << 4)) != 0;
+  if (avx_vnni && n.count("avx2")) {
+    EXPECT_TRUE(n.count("avxvnni"));
+  }
+  if (n.count("avxvnni")) {
+    EXPECT_TRUE(avx_vnni);
+    EXPECT_TRUE(n.count("avx2"));
   }
   EXPECT_FALSE(n.count("neon"));
   // amx is the avx512 set with AMX tiles on top: never offered without it

@@ -204,8 +204,8 @@ INSTANTIATE_TEST_SUITE_P(OneThread, Conformance,
                          case_name);
 
 // The smaller SIMD sets this CPU also has (skipped where it lacks them):
-// AVX-512 without AMX (when amx is the best set), AVX-512 without BF16 (Cascade Lake / Ice Lake servers) and AVX2 only (all
-// three packed K-quant layouts); on
+// AVX-512 without AMX (when amx is the best set), AVX-512 without BF16 (Cascade Lake / Ice Lake servers), AVX2 only (all
+// three packed K-quant layouts) and AVX2 with AVX-VNNI; on
 // aarch64 NEON without the dot-product extension.
 INSTANTIATE_TEST_SUITE_P(OtherSets, Conformance,
                          ::testing::Values(Case{"tiny-q4_0", 2, "avx512"}, Case{"tiny-q8_0", 2, "avx512"},
@@ -214,6 +214,8 @@ INSTANTIATE_TEST_SUITE_P(OtherSets, Conformance,
                                            Case{"tiny-q4_k_m", 2, "avx512vnni"}, Case{"tiny-bf16", 2, "avx2"},
                                            Case{"tiny-q4_0", 2, "avx2"}, Case{"tiny-q4_k_m", 2, "avx2"},
                                            Case{"tiny-q5_k_m", 2, "avx2"}, Case{"tiny-q6_k", 2, "avx2"},
+                                           Case{"tiny-q4_0", 2, "avxvnni"}, Case{"tiny-q8_0", 2, "avxvnni"},
+                                           Case{"tiny-q4_k_m", 2, "avxvnni"}, Case{"tiny-q6_k", 2, "avxvnni"},
                                            Case{"tiny-q4_0", 2, "neon"}, Case{"tiny-q4_k_m", 2, "neon"}),
                          case_name);
 

@@ -1,4 +1,4 @@
-// Baseline-compiled CPU feature checks and the avx2_kernels() / avx512vnni_kernels() /
+// Baseline-compiled CPU feature checks and the avx2_kernels() / avxvnni_kernels() / avx512vnni_kernels() /
 // avx512_kernels() / amx_kernels() hooks: SIMD code runs only after __builtin_cpu_supports says it may.
 
 #include <cpuid.h>
@@ -22,6 +22,13 @@ bool has_avx2() {
   __builtin_cpu_init();
   return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") && has_f16c() &&
          __builtin_cpu_supports("bmi2");
+}
+
+// AVX-VNNI: CPUID leaf 7 sub-leaf 1, EAX bit 4 (from CPUID, as for F16C:
+// not every compiler's __builtin_cpu_supports knows "avxvnni").
+bool has_avx_vnni() {
+  unsigned a = 0, b = 0, c = 0, d = 0;
+  return has_avx2() && __get_cpuid_count(7, 1, &a, &b, &c, &d) && (a & (1u << 4)) != 0;
 }
 
 bool has_avx512_vnni() {
@@ -67,6 +74,11 @@ bool x86::intel_cpu() {
 
 const KernelSet* avx2_kernels() {
   static const KernelSet* k = has_avx2() ? make_kernel_set("avx2", x86::fill_avx2_kernels) : nullptr;
+  return k;
+}
+
+const KernelSet* avxvnni_kernels() {
+  static const KernelSet* k = has_avx_vnni() ? make_kernel_set("avxvnni", x86::fill_avxvnni_kernels) : nullptr;
   return k;
 }
 

@@ -45,6 +45,7 @@ size_t prep_f16_rows(int64_t n, const uint8_t* a, size_t as, int64_t n_tok, void
 size_t prep_bf16_rows(int64_t n, const uint8_t* a, size_t as, int64_t n_tok, void* out);
 
 void fill_avx2_kernels(KernelSet& k);
+void fill_avxvnni_kernels(KernelSet& k);  // avxvnni_kernels.cpp: the avx2 set with AVX-VNNI dots
 void fill_avx512_kernels(KernelSet& k);  // the avx512vnni set
 void fill_avx512_bf16(KernelSet& k);     // avx512bf16_packed.cpp: on top of it, the avx512 set
 void fill_avx512_packed(KernelSet& k);  // avx512_packed.cpp
@@ -55,6 +56,8 @@ void fill_amx_packed_k(KernelSet& k);  // amx_packed_k.cpp: the same over the av
 void fill_amx_bf16(KernelSet& k);      // amx_bf16_packed.cpp: AMX-BF16 tiles over the packed BF16 layout
 void fill_avx2_packed(KernelSet& k);          // avx2_packed.cpp
 void fill_avx2_packed_k(KernelSet& k);        // avx2_packed_k.cpp (Q4_K, Q5_K, Q6_K)
+void fill_avxvnni_packed(KernelSet& k);       // avxvnni_packed.cpp (Q4_0, Q8_0)
+void fill_avxvnni_packed_k(KernelSet& k);     // avxvnni_packed_k.cpp (Q4_K, Q5_K, Q6_K)
 void fill_avx2_packed_16bit(KernelSet& k);    // avx2_packed_16bit.cpp (F16, BF16)
 void fill_avx512_rows(KernelSet& k);    // avx512_rows.cpp
 void fill_avx2_rows(KernelSet& k);      // avx2_rows.cpp
