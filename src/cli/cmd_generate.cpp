@@ -26,7 +26,7 @@ int run_generate(int argc, char** argv) {
   app.add_option("--temp", temp, "temperature (0 = greedy; default: the model's recommendation)")->each([&](const std::string&) { have_temp = true; });
   pocketops::cli::add_threads_option(app, threads);
   app.add_option("--ctx", ctx, "context size (default 4096)");
-  app.add_option("--draft", draft, "prompt-lookup speculative drafts per step (greedy only, 0 = off)")->check(CLI::Range(0, 32));
+  app.add_option("--draft", draft, "prompt-lookup speculative drafts per step (greedy only, 0 = off; same output, pauses while drafts keep failing)")->check(CLI::Range(0, 32));
   app.add_flag("-v,--verbose", verbose, "print token counts and speed on stderr");
   if (auto rc = pocketops::cli::parse_args(app, argc, argv)) return *rc;
 

@@ -35,7 +35,7 @@ int run_run(int argc, char** argv) {
   app.add_option("-n,--max-tokens", n, "maximum answer tokens")->capture_default_str()->check(CLI::Range(1, 1 << 20));
   pocketops::cli::add_threads_option(app, threads);
   app.add_option("--ctx", ctx, "context size (default 4096)");
-  app.add_option("--draft", draft, "prompt-lookup speculative drafts per step (greedy only)")->check(CLI::Range(0, 32));
+  app.add_option("--draft", draft, "prompt-lookup speculative drafts per step (greedy only, 0 = off; same output, pauses while drafts keep failing)")->check(CLI::Range(0, 32));
   app.add_flag("--no-stream", no_stream, "print the answer only when complete");
   app.add_flag("-v,--verbose", verbose, "show the rendered prompt and token counts on stderr");
   sf.add_to(app);
