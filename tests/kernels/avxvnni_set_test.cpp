@@ -5,15 +5,14 @@
 // (The comparison with the scalar reference is in packed_matmul_test.cpp.)
 #include <gtest/gtest.h>
 
-#include <cstring>
 #include <random>
 #include <vector>
 
 #include "kernels/dispatch.h"
-#include "kernels/fp16.h"
 #include "kernels/matmul.h"
 #include "kernels/quantize.h"
 #include "kernels/thread_pool.h"
+#include "support/random_blocks.h"
 
 namespace pocketops::kernels {
 namespace {
@@ -29,26 +28,11 @@ const KernelSet* find_set(const char* name) {
 // Weights of type t: quantized Gaussian values, or random bytes with small
 // fp16 scales where the format has them.
 std::vector<uint8_t> weights(TensorType t, int64_t rows, int64_t cols, bool raw, std::mt19937& rng) {
-  if (!raw) {
-    std::normal_distribution<float> nd(0.f, 1.f);
-    std::vector<float> wf(rows * cols);
-    for (auto& v : wf) v = nd(rng);
-    return quantize_matrix(t, wf.data(), rows, cols);
-  }
-  const size_t bs = gguf::type_info(t).type_size;
-  std::vector<size_t> fp16_at = {0};
-  if (t == TensorType::Q4_K || t == TensorType::Q5_K) fp16_at = {0, 2};
-  if (t == TensorType::Q6_K) fp16_at = {bs - 2};
-  std::vector<uint8_t> w(gguf::row_bytes(t, cols) * rows);
-  std::uniform_int_distribution<int> byte(0, 255);
-  for (auto& b : w) b = static_cast<uint8_t>(byte(rng));
-  std::uniform_real_distribution<float> sc(-0.05f, 0.05f);
-  for (size_t off = 0; off < w.size(); off += bs)
-    for (size_t f : fp16_at) {
-      const uint16_t h = fp32_to_fp16(sc(rng));
-      std::memcpy(&w[off + f], &h, 2);
-    }
-  return w;
+  if (raw) return testing::random_blocks(t, rows, cols, rng);
+  std::normal_distribution<float> nd(0.f, 1.f);
+  std::vector<float> wf(rows * cols);
+  for (auto& v : wf) v = nd(rng);
+  return quantize_matrix(t, wf.data(), rows, cols);
 }
 
 std::vector<float> run(const KernelSet& ks, Matrix m, const std::vector<float>& x, int64_t n_tok, ThreadPool& pool) {

@@ -4,17 +4,16 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
-#include <cstring>
 #include <random>
 #include <vector>
 
 #include "kernels/dequantize.h"
 #include "kernels/dispatch.h"
-#include "kernels/fp16.h"
 #include "kernels/matmul.h"
 #include "kernels/quantize.h"
 #include "kernels/thread_pool.h"
 #include "kernels/vec_dot.h"
+#include "support/random_blocks.h"
 
 namespace pocketops::kernels {
 namespace {
@@ -34,21 +33,7 @@ void check_packed(TensorType t, int64_t rows, int64_t cols, int64_t n_tok, int t
   std::mt19937 rng(seed);
   std::vector<uint8_t> wq;
   if (raw) {
-    // random bytes with sane fp16 scales in every block (d; K-quants: d and
-    // dmin first, Q6_K's d last)
-    const size_t bs = gguf::type_info(t).type_size;
-    std::vector<size_t> fp16_at = {0};
-    if (t == TensorType::Q4_K || t == TensorType::Q5_K) fp16_at = {0, 2};
-    if (t == TensorType::Q6_K) fp16_at = {bs - 2};
-    wq.resize(gguf::row_bytes(t, cols) * rows);
-    std::uniform_int_distribution<int> byte(0, 255);
-    for (auto& b : wq) b = static_cast<uint8_t>(byte(rng));
-    std::uniform_real_distribution<float> sc(-0.05f, 0.05f);
-    for (size_t off = 0; off < wq.size(); off += bs)
-      for (size_t f : fp16_at) {
-        const uint16_t h = fp32_to_fp16(sc(rng));
-        std::memcpy(&wq[off + f], &h, 2);
-      }
+    wq = testing::random_blocks(t, rows, cols, rng);
   } else {
     auto wf = randn(rows * cols, 1.f, rng);
     wq = quantize_matrix(t, wf.data(), rows, cols);
