@@ -18,6 +18,7 @@
 namespace pocketops::kernels::x86 {
 namespace {
 
+#include "kernels/x86/prefetch.inc"
 #include "kernels/x86/token_tiles.inc"
 
 using gguf::TensorType;
@@ -66,16 +67,6 @@ inline uint32_t ld32(const void* p) {
 }
 inline __m512i bc(const int8_t* p) { return _mm512_set1_epi32(static_cast<int>(ld32(p))); }
 inline __m512i ld(const uint8_t* p) { return _mm512_load_si512(p); }
-
-// into L1, or into L2 (kL2); a bool, not the hint, as template parameter:
-// GCC's hint is an enum, clang's a macro constant
-template <bool kL2 = false>
-inline void prefetch_lines(const uint8_t* p, int n) {
-  for (int i = 0; i < n; ++i) {
-    if constexpr (kL2) _mm_prefetch(reinterpret_cast<const char*>(p) + 64 * i, _MM_HINT_T1);
-    else _mm_prefetch(reinterpret_cast<const char*>(p) + 64 * i, _MM_HINT_T0);
-  }
-}
 
 // Q4_K and Q5_K (kQ5: a fifth bit per weight from the high-bit planes).
 template <bool kQ5, int T>
