@@ -64,6 +64,7 @@ int run_bench(int argc, char** argv) {
   bool json = false;
   bool no_bw = false;
   int spec = 0;
+  std::string kernels;
   app.add_option("--spec", spec,
                  "also time greedy decoding of N tokens on a copy-heavy prompt with and without prompt-lookup drafts")
       ->check(CLI::Range(0, 4096));
@@ -79,8 +80,12 @@ int run_bench(int argc, char** argv) {
   app.add_option("--draft-batch", draft_batch, "tokens in the speculative-verification measurement (0 = skip)")
       ->capture_default_str()->check(CLI::Range(0, 64));
   app.add_flag("--no-bandwidth", no_bw, "skip the memory read-bandwidth probe (decode roofline) after tg");
+  app.add_option("--kernels", kernels,
+                 "kernel set to measure, e.g. avx2 to compare with the default (default: the best this CPU has; "
+                 "POCKETOPS_KERNELS does the same for every command)");
   app.add_flag("--json", json, "print one JSON object");
   if (auto rc = pocketops::cli::parse_args(app, argc, argv)) return *rc;
+  if (!kernels.empty()) pocketops::kernels::set_active_kernels(kernels);  // before loading: the set packs the weights
 
   auto eng = pocketops::engine::Engine::load(path, {threads});
   const auto& m = eng->model();

@@ -119,7 +119,9 @@ void set_active_kernels(const std::string& name) {
       return;
     }
   }
-  throw Error("kernel set '" + name + "' is not available on this CPU");
+  std::string names;
+  for (const KernelSet* s : available_kernel_sets()) names += " " + s->name;
+  throw Error("kernel set '" + name + "' is not available on this CPU (available:" + names + ")");
 }
 
 }  // namespace pocketops::kernels

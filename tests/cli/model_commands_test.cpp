@@ -117,6 +117,14 @@ TEST(CliSynth, WritesALoadableModelWithTheReferenceMix) {
   auto shallow = cli("bench -m " + out + " -p 8 -n 2 -r 1 --depth 100 --ctx 64 --no-bandwidth");
   EXPECT_EQ(shallow.rc, 1);
   EXPECT_NE(shallow.out.find("too small"), std::string::npos) << shallow.out;
+  // --kernels picks the set to measure (here the scalar reference) and names the sets it could pick
+  auto ref = cli("bench -m " + out + " -p 4 -n 2 -r 1 --draft-batch 0 --no-bandwidth --kernels scalar --json", false);
+  ASSERT_EQ(ref.rc, 0) << ref.out;
+  EXPECT_EQ(nlohmann::json::parse(ref.out)["kernels"].get<std::string>(), "scalar");
+  auto nokern = cli("bench -m " + out + " -p 4 -n 2 -r 1 --kernels avx9000");
+  EXPECT_EQ(nokern.rc, 1);
+  EXPECT_NE(nokern.out.find("'avx9000' is not available on this CPU (available:"), std::string::npos) << nokern.out;
+  EXPECT_NE(nokern.out.find("scalar)"), std::string::npos) << nokern.out;
   auto bad = cli("synth --shape huge --type q4_0 -o " + out);
   EXPECT_EQ(bad.rc, 1);
   EXPECT_NE(bad.out.find("unknown shape"), std::string::npos);
