@@ -25,10 +25,12 @@ bool has_avx2() {
 }
 
 // AVX-VNNI: CPUID leaf 7 sub-leaf 1, EAX bit 4 (from CPUID, as for F16C:
-// not every compiler's __builtin_cpu_supports knows "avxvnni").
+// not every compiler's __builtin_cpu_supports knows "avxvnni"); sub-leaf 1
+// exists when sub-leaf 0 reports it in EAX. Uses the AVX state has_avx2 checked.
 bool has_avx_vnni() {
   unsigned a = 0, b = 0, c = 0, d = 0;
-  return has_avx2() && __get_cpuid_count(7, 1, &a, &b, &c, &d) && (a & (1u << 4)) != 0;
+  if (!has_avx2() || !__get_cpuid_count(7, 0, &a, &b, &c, &d) || a < 1) return false;
+  return __get_cpuid_count(7, 1, &a, &b, &c, &d) && (a & (1u << 4)) != 0;
 }
 
 bool has_avx512_vnni() {
