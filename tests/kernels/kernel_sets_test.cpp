@@ -41,9 +41,10 @@ TEST(KernelSets, TheCpusSimdSetsAreOffered) {
   if (__builtin_cpu_supports("avx512vnni")) {
     EXPECT_TRUE(n.count("avx512vnni"));
   }
-  // AVX-VNNI (CPUID.(7,1):EAX bit 4): the avxvnni set, with avx2 beside it
+  // AVX-VNNI (CPUID.(7,1):EAX bit 4, sub-leaf 1 present): the avxvnni set, with avx2 beside it
   unsigned a = 0, b = 0, c = 0, d = 0;
-  const bool avx_vnni = __get_cpuid_count(7, 1, &a, &b, &c, &d) && (a & (1u << 4)) != 0;
+  const bool leaf71 = __get_cpuid_count(7, 0, &a, &b, &c, &d) && a >= 1;
+  const bool avx_vnni = leaf71 && __get_cpuid_count(7, 1, &a, &b, &c, &d) && (a & (1u << 4)) != 0;
   if (avx_vnni && n.count("avx2")) {
     EXPECT_TRUE(n.count("avxvnni"));
   }
