@@ -1,32 +1,38 @@
 // Implementation of the CLI helpers.
 #include "cli/cli_util.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
 #include <iterator>
 #include <sstream>
-#include <thread>
 
 #include "common/error.h"
+#include "kernels/cpu_budget.h"
 
 namespace pocketops::cli {
 
 CLI::Option* add_threads_option(CLI::App& app, int& threads) {
-  return app.add_option("-t,--threads", threads, "threads (default: all cores)")->each([](const std::string& v) {
-    const unsigned hw = std::thread::hardware_concurrency();
-    int n = 0;
-    try {
-      n = std::stoi(v);
-    } catch (const std::exception&) {
-      return;  // CLI11 reports the bad value itself
-    }
-    if (hw > 0 && n > static_cast<int>(hw))
-      std::fprintf(stderr,
-                   "pocketops: warning: %d threads on a machine with %u hardware threads; the extra threads compete "
-                   "for cores and make every step slower (leave -t unset to use %u)\n",
-                   n, hw, hw);
-  });
+  return app
+      .add_option("-t,--threads", threads,
+                  "threads (default: one per physical core this process may use, within a cgroup CPU quota)")
+      ->each([](const std::string& v) {
+        int n = 0;
+        try {
+          n = std::stoi(v);
+        } catch (const std::exception&) {
+          return;  // CLI11 reports the bad value itself
+        }
+        const auto& b = kernels::cpu_budget();
+        const int cpus = b.quota_cpus ? std::min(b.allowed_cpus, *b.quota_cpus) : b.allowed_cpus;
+        if (n > cpus)
+          std::fprintf(stderr,
+                       "pocketops: warning: %d threads but only %d %s available to this process%s; the extra "
+                       "threads compete for cores and make every step slower (leave -t unset to use %d)\n",
+                       n, cpus, cpus == 1 ? "CPU is" : "CPUs are",
+                       b.quota_cpus && *b.quota_cpus < b.allowed_cpus ? " (cgroup CPU quota)" : "", b.threads);
+      });
 }
 
 std::optional<int> parse_args(CLI::App& app, int argc, char** argv) {

@@ -2,6 +2,8 @@
 // the caller never waits for a worker that has not joined the current job.
 #include "kernels/thread_pool.h"
 
+#include "kernels/cpu_budget.h"
+
 #if defined(__x86_64__) || defined(__i386__)
 #include <immintrin.h>
 #define PO_PAUSE() _mm_pause()
@@ -13,10 +15,7 @@
 
 namespace pocketops::kernels {
 
-int default_thread_count() {
-  unsigned n = std::thread::hardware_concurrency();
-  return n == 0 ? 1 : static_cast<int>(n);
-}
+int default_thread_count() { return cpu_budget().threads; }
 
 ThreadPool::ThreadPool(int n_threads) : n_threads_(n_threads <= 0 ? default_thread_count() : n_threads) {
   for (int i = 1; i < n_threads_; ++i) threads_.emplace_back([this, i] { worker(i); });

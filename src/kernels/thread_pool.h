@@ -13,7 +13,7 @@ namespace pocketops::kernels {
 
 class ThreadPool {
  public:
-  explicit ThreadPool(int n_threads);  // total threads including the caller; <= 0: hardware count
+  explicit ThreadPool(int n_threads);  // total threads including the caller; <= 0: default_thread_count()
   ~ThreadPool();
   ThreadPool(const ThreadPool&) = delete;
   ThreadPool& operator=(const ThreadPool&) = delete;
@@ -46,6 +46,7 @@ class ThreadPool {
   std::atomic<int> sleepers_{0};
 };
 
+// One per physical core this process may use, within its cgroup CPU quota (cpu_budget.h).
 int default_thread_count();
 
 }  // namespace pocketops::kernels

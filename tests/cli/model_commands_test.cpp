@@ -1,6 +1,7 @@
 // The model-facing subcommands run as a user would run them: info, logits
 // (against the reference fixtures), generate, synth + info, bench --json.
 #include <gtest/gtest.h>
+#include <sched.h>
 
 #include <cmath>
 #include <cstdlib>
@@ -147,6 +148,31 @@ TEST(CliKernels, AnUnavailableKernelSetIsReportedNotIgnored) {
   EXPECT_EQ(s.out.find("POCKETOPS_KERNELS"), std::string::npos) << s.out;
 }
 
+// The default thread count follows the CPUs the process may use: pinned to
+// one CPU (as taskset or a container's cpuset would), bench runs 1 thread.
+TEST(CliThreads, DefaultFollowsTheAffinityMask) {
+  const std::string out = tmp_path("affinity.gguf");
+  ASSERT_EQ(cli("synth --shape tiny --type q8_0 -o " + out).rc, 0);
+  cpu_set_t old_set, one;
+  ASSERT_EQ(sched_getaffinity(0, sizeof(old_set), &old_set), 0);
+  int first = 0;
+  while (first < CPU_SETSIZE && !CPU_ISSET(first, &old_set)) ++first;
+  ASSERT_LT(first, CPU_SETSIZE);
+  CPU_ZERO(&one);
+  CPU_SET(first, &one);
+  ASSERT_EQ(sched_setaffinity(0, sizeof(one), &one), 0);  // inherited by the child
+  auto r = cli("bench -m " + out + " -p 4 -n 2 -r 1 --draft-batch 0 --no-bandwidth --json", false);
+  auto w = cli("generate -m " + out + " -p hello -n 2 --temp 0 -t 2");
+  ASSERT_EQ(sched_setaffinity(0, sizeof(old_set), &old_set), 0);
+  std::remove(out.c_str());
+  ASSERT_EQ(r.rc, 0) << r.out;
+  EXPECT_EQ(nlohmann::json::parse(r.out)["threads"].get<int>(), 1);
+  ASSERT_EQ(w.rc, 0) << w.out;
+  EXPECT_NE(w.out.find("pocketops: warning: 2 threads but only 1 CPU is available to this process"),
+            std::string::npos)
+      << w.out;
+}
+
 TEST(CliThreads, MoreThreadsThanTheMachineHasWarnsAndStillWorks) {
   const std::string out = tmp_path("threads.gguf");
   ASSERT_EQ(cli("synth --shape tiny --type q8_0 -o " + out).rc, 0);
@@ -157,7 +183,7 @@ TEST(CliThreads, MoreThreadsThanTheMachineHasWarnsAndStillWorks) {
   auto one = cli(gen + "1");
   std::remove(out.c_str());
   ASSERT_EQ(many.rc, 0) << many.out;
-  EXPECT_NE(many.out.find("pocketops: warning: " + std::to_string(hw + 1) + " threads on a machine with"),
+  EXPECT_NE(many.out.find("pocketops: warning: " + std::to_string(hw + 1) + " threads but only "),
             std::string::npos)
       << many.out;
   EXPECT_EQ(one.rc, 0) << one.out;
