@@ -1,7 +1,6 @@
 // Implementation of the CLI helpers.
 #include "cli/cli_util.h"
 
-#include <algorithm>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
@@ -25,13 +24,13 @@ CLI::Option* add_threads_option(CLI::App& app, int& threads) {
           return;  // CLI11 reports the bad value itself
         }
         const auto& b = kernels::cpu_budget();
-        const int cpus = b.quota_cpus ? std::min(b.allowed_cpus, *b.quota_cpus) : b.allowed_cpus;
+        const int cpus = b.usable_cpus();
         if (n > cpus)
           std::fprintf(stderr,
                        "pocketops: warning: %d threads but only %d %s available to this process%s; the extra "
                        "threads compete for cores and make every step slower (leave -t unset to use %d)\n",
                        n, cpus, cpus == 1 ? "CPU is" : "CPUs are",
-                       b.quota_cpus && *b.quota_cpus < b.allowed_cpus ? " (cgroup CPU quota)" : "", b.threads);
+                       cpus < b.allowed_cpus ? " (cgroup CPU quota)" : "", b.threads);
       });
 }
 

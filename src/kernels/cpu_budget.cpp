@@ -32,6 +32,12 @@ std::optional<long long> parse_int(const std::string& s) {
   return v;
 }
 
+// Logical CPUs by std::thread, when nothing better is known.
+int hardware_cpus() {
+  const unsigned hw = std::thread::hardware_concurrency();
+  return hw == 0 ? 1 : static_cast<int>(hw);
+}
+
 // ceil(quota / period) for a positive quota and period.
 std::optional<int> quota_cpus(long long quota, long long period) {
   if (quota <= 0 || period <= 0) return std::nullopt;
@@ -94,7 +100,9 @@ std::optional<int> cgroup_quota_cpus() {
     std::istringstream names(controllers);
     for (std::string n; std::getline(names, n, ',');) cpu = cpu || n == "cpu";
     if (!cpu) continue;
-    const std::string bases[] = {"/sys/fs/cgroup/" + controllers, "/sys/fs/cgroup/cpu"};
+    // the hierarchy's mount ("cpu,cpuacct"), or a separate "cpu" mount (read once when it is the same)
+    std::vector<std::string> bases = {"/sys/fs/cgroup/" + controllers};
+    if (controllers != "cpu") bases.push_back("/sys/fs/cgroup/cpu");
     for (const std::string& base : bases)
       for_cgroup_dirs(path, [&](const std::string& dir) {
         auto q = read_text(base + dir + "/cpu.cfs_quota_us"), p = read_text(base + dir + "/cpu.cfs_period_us");
@@ -109,8 +117,7 @@ CpuBudget measure() {
   cpu_set_t set;
   CPU_ZERO(&set);
   if (sched_getaffinity(0, sizeof(set), &set) != 0) {
-    const unsigned hw = std::thread::hardware_concurrency();
-    b.allowed_cpus = b.physical_cores = hw == 0 ? 1 : static_cast<int>(hw);
+    b.allowed_cpus = b.physical_cores = hardware_cpus();
   } else {
     std::vector<CpuPlace> places;
     bool known = true;
@@ -133,8 +140,7 @@ CpuBudget measure() {
 #else
 CpuBudget measure() {
   CpuBudget b;
-  const unsigned hw = std::thread::hardware_concurrency();
-  b.allowed_cpus = b.physical_cores = b.threads = hw == 0 ? 1 : static_cast<int>(hw);
+  b.allowed_cpus = b.physical_cores = b.threads = hardware_cpus();
   return b;
 }
 #endif

@@ -4,6 +4,7 @@
 // that only compete: SMT siblings share a core's load ports and memory
 // stream, and threads beyond a quota spin out the quota and stall.
 #pragma once
+#include <algorithm>
 #include <optional>
 #include <string>
 #include <vector>
@@ -31,6 +32,9 @@ struct CpuBudget {
   int physical_cores = 1;          // cores those CPUs belong to (= allowed_cpus if unknown)
   std::optional<int> quota_cpus;   // cgroup CPU quota, rounded up, if any
   int threads = 1;                 // the default: min(physical_cores, quota), at least 1
+
+  // Logical CPUs the process can keep busy: the affinity mask, within the quota.
+  int usable_cpus() const { return quota_cpus ? std::min(allowed_cpus, *quota_cpus) : allowed_cpus; }
 };
 
 // This process's budget, read once (Linux; elsewhere from hardware_concurrency).

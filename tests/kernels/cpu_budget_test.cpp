@@ -52,6 +52,8 @@ TEST(CpuBudget, ThisProcessHasAConsistentBudget) {
   if (hw > 0) {
     EXPECT_LE(b.allowed_cpus, static_cast<int>(hw));
   }
+  EXPECT_GE(b.usable_cpus(), b.threads);
+  EXPECT_LE(b.usable_cpus(), b.allowed_cpus);
   EXPECT_EQ(default_thread_count(), b.threads);
   EXPECT_EQ(ThreadPool(0).size(), b.threads);
 }
