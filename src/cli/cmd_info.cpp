@@ -1,11 +1,17 @@
 // `pocketops info -m FILE`: what a GGUF file holds (architecture, shape,
-// tensor types, vocabulary, context) without loading any weights into RAM.
+// tensor types, vocabulary, context) without loading any weights into RAM,
+// the memory a run needs, and how this machine would run it (kernel set,
+// threads).
 #include <map>
 
 #include "cli/cli_util.h"
 #include "cli/command.h"
+#include "engine/engine.h"
 #include "gguf/gguf_reader.h"
+#include "kernels/cpu_budget.h"
+#include "kernels/dispatch.h"
 #include "model/lfm2_config.h"
+#include "model/lfm2_state.h"
 
 namespace {
 
@@ -59,10 +65,11 @@ int run_info(int argc, char** argv) {
               f->get_string("tokenizer.ggml.pre", "-").c_str());
   std::printf("chat template:  %s\n", f->find("tokenizer.chat_template") ? "yes" : "no");
   std::map<std::string, int> counts;
-  uint64_t params = 0;
+  uint64_t params = 0, weight_bytes = 0;
   for (const auto& t : f->tensors()) {
     counts[pocketops::gguf::type_name(t.type)]++;
     params += static_cast<uint64_t>(t.n_elements());
+    weight_bytes += t.nbytes;
   }
   std::printf("tensors:        %zu (", f->tensors().size());
   bool first = true;
@@ -71,6 +78,22 @@ int run_info(int argc, char** argv) {
     first = false;
   }
   std::printf(")\nparameters:     %llu (%.2f B)\n", static_cast<unsigned long long>(params), params / 1e9);
+  // What a run needs: the weights (read from the mapped file, quantized
+  // matrices repacked once at load) and the F16 KV cache, which grows with
+  // --ctx; activations and scratch add a few tens of MiB.
+  const int64_t ctx = pocketops::engine::default_context(cfg.n_ctx_train);
+  const double kv = static_cast<double>(pocketops::model::Lfm2State::kv_bytes_for(cfg, ctx));
+  std::printf("memory:         weights %.1f MiB + KV cache %.1f MiB at context %lld (%.1f KiB per token of --ctx)\n",
+              weight_bytes / 1048576.0, kv / 1048576.0, static_cast<long long>(ctx), kv / ctx / 1024.0);
+  // How this machine would run it (the same choice run, chat and bench make).
+  const auto& budget = pocketops::kernels::cpu_budget();
+  std::string sets;
+  for (const auto* k : pocketops::kernels::available_kernel_sets()) sets += (sets.empty() ? "" : ", ") + k->name;
+  std::printf("this machine:   kernels %s (available: %s); %d thread%s by default (%d CPU%s, %d physical core%s%s)\n",
+              pocketops::kernels::active_kernels().name.c_str(), sets.c_str(), budget.threads,
+              budget.threads == 1 ? "" : "s", budget.allowed_cpus, budget.allowed_cpus == 1 ? "" : "s",
+              budget.physical_cores, budget.physical_cores == 1 ? "" : "s",
+              budget.quota_cpus ? (", cgroup CPU quota " + std::to_string(*budget.quota_cpus)).c_str() : "");
   if (all_meta) {
     std::printf("metadata:\n");
     for (const auto& [k, v] : f->metadata()) std::printf("  %-44s %s\n", k.c_str(), v.describe().c_str());

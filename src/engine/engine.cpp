@@ -21,10 +21,12 @@ std::unique_ptr<Engine> Engine::load(const std::string& path, const EngineOption
   return e;
 }
 
+int64_t default_context(int64_t n_ctx_train) { return std::min<int64_t>(4096, n_ctx_train); }
+
 int64_t Engine::context_for(int64_t requested) const {
   const int64_t train = model_->config().n_ctx_train;
   if (requested < 0) throw Error("context size must be positive");
-  if (requested == 0) return std::min<int64_t>(4096, train);
+  if (requested == 0) return default_context(train);
   if (requested > train)
     throw Error("requested context " + std::to_string(requested) + " exceeds the model's trained context of " +
                 std::to_string(train));

@@ -19,6 +19,10 @@ struct EngineOptions {
   int n_threads = 0;  // <= 0: all cores
 };
 
+// The context length used when none is asked for: 4096, or less when the
+// model was trained for less.
+int64_t default_context(int64_t n_ctx_train);
+
 class Engine {
  public:
   static std::unique_ptr<Engine> load(const std::string& path, const EngineOptions& opt = {});

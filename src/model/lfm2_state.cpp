@@ -28,6 +28,13 @@ void Lfm2State::reset() {
   for (auto& c : conv_) std::fill(c.begin(), c.end(), 0.f);
 }
 
+size_t Lfm2State::kv_bytes_for(const Lfm2Config& cfg, int64_t n_ctx) {
+  size_t b = 0;
+  for (int64_t i = 0; i < cfg.n_layer; ++i)
+    if (cfg.is_attention(i)) b += 2 * static_cast<size_t>(n_ctx) * cfg.n_head_kv[i] * cfg.head_dim * sizeof(uint16_t);
+  return b;
+}
+
 size_t Lfm2State::kv_bytes() const {
   size_t b = 0;
   for (size_t i = 0; i < k.size(); ++i) b += (k[i].size() + v[i].size()) * sizeof(uint16_t);

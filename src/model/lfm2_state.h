@@ -22,6 +22,8 @@ class Lfm2State {
   int64_t n_past() const { return n_past_; }
   void reset();
   size_t kv_bytes() const;
+  // What kv_bytes() is for a state of n_ctx positions, without allocating it.
+  static size_t kv_bytes_for(const Lfm2Config& cfg, int64_t n_ctx);
 
   // Exact restore point (KV entries past n_past are simply ignored later).
   ConvSnapshot snapshot() const { return {n_past_, conv_}; }

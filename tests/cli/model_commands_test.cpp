@@ -10,6 +10,8 @@
 #include <nlohmann/json.hpp>
 
 #include "cli_support.h"
+#include "gguf/gguf_reader.h"
+#include "kernels/dispatch.h"
 
 using namespace pocketops::testing;
 
@@ -20,6 +22,19 @@ TEST(CliInfo, DescribesFixtureModel) {
   for (const char* s : {"architecture:   lfm2", "layers:         6 (4 short-conv, 2 attention at 2,4)", "vocab size:     4112",
                         "bos 4097, eos 4103", "context length: 4096", "Q4_K 31", "Q6_K 4", "F32 21"})
     EXPECT_NE(r.out.find(s), std::string::npos) << "missing '" << s << "' in\n" << r.out;
+  // memory: the tensors' bytes as stored, and 2 attention layers x 2 kv
+  // heads x 64 dims x K and V x F16 per position at the default 4096
+  auto f = pocketops::gguf::File::open(fixture_model("tiny-q4_k_m"));
+  uint64_t bytes = 0;
+  for (const auto& t : f->tensors()) bytes += t.nbytes;
+  char want[128];
+  std::snprintf(want, sizeof want, "memory:         weights %.1f MiB + KV cache 4.0 MiB at context 4096 (1.0 KiB per token",
+                bytes / 1048576.0);
+  EXPECT_NE(r.out.find(want), std::string::npos) << "missing '" << want << "' in\n" << r.out;
+  // how this machine runs it: the set run and bench would pick, and the others
+  const std::string set = "this machine:   kernels " + pocketops::kernels::active_kernels().name + " (available: ";
+  EXPECT_NE(r.out.find(set), std::string::npos) << "missing '" << set << "' in\n" << r.out;
+  EXPECT_NE(r.out.find("scalar); "), std::string::npos) << r.out;
 }
 
 TEST(CliLogits, MatchesReferenceGreedyAndLayout) {
@@ -163,6 +178,7 @@ TEST(CliThreads, DefaultFollowsTheAffinityMask) {
   ASSERT_EQ(sched_setaffinity(0, sizeof(one), &one), 0);  // inherited by the child
   auto r = cli("bench -m " + out + " -p 4 -n 2 -r 1 --draft-batch 0 --no-bandwidth --json", false);
   auto w = cli("generate -m " + out + " -p hello -n 2 --temp 0 -t 2");
+  auto i = cli("info -m " + out);
   ASSERT_EQ(sched_setaffinity(0, sizeof(old_set), &old_set), 0);
   std::remove(out.c_str());
   ASSERT_EQ(r.rc, 0) << r.out;
@@ -171,6 +187,8 @@ TEST(CliThreads, DefaultFollowsTheAffinityMask) {
   EXPECT_NE(w.out.find("pocketops: warning: 2 threads but only 1 CPU is available to this process"),
             std::string::npos)
       << w.out;
+  ASSERT_EQ(i.rc, 0) << i.out;
+  EXPECT_NE(i.out.find("; 1 thread by default (1 CPU, 1 physical core"), std::string::npos) << i.out;
 }
 
 TEST(CliThreads, MoreThreadsThanTheMachineHasWarnsAndStillWorks) {
