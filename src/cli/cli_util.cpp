@@ -15,7 +15,8 @@ namespace pocketops::cli {
 CLI::Option* add_threads_option(CLI::App& app, int& threads) {
   return app
       .add_option("-t,--threads", threads,
-                  "threads (default: one per physical core this process may use, within a cgroup CPU quota)")
+                  "threads (0 or unset: one per physical core this process may use, within a cgroup CPU quota)")
+      ->check(CLI::Range(0, 4096))
       ->each([](const std::string& v) {
         int n = 0;
         try {

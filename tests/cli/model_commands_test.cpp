@@ -11,6 +11,7 @@
 
 #include "cli_support.h"
 #include "gguf/gguf_reader.h"
+#include "kernels/cpu_budget.h"
 #include "kernels/dispatch.h"
 
 using namespace pocketops::testing;
@@ -189,6 +190,19 @@ TEST(CliThreads, DefaultFollowsTheAffinityMask) {
       << w.out;
   ASSERT_EQ(i.rc, 0) << i.out;
   EXPECT_NE(i.out.find("; 1 thread by default (1 CPU, 1 physical core"), std::string::npos) << i.out;
+}
+
+// -t 0 is the default; a negative count is refused, not quietly replaced.
+TEST(CliThreads, NegativeCountIsRefused) {
+  const std::string out = tmp_path("negthreads.gguf");
+  ASSERT_EQ(cli("synth --shape tiny --type q8_0 -o " + out).rc, 0);
+  auto bad = cli("generate -m " + out + " -p hello -n 2 --temp 0 -t -3");
+  auto zero = cli("bench -m " + out + " -p 4 -n 2 -r 1 --draft-batch 0 --no-bandwidth --json -t 0", false);
+  std::remove(out.c_str());
+  EXPECT_EQ(bad.rc, 1) << bad.out;
+  EXPECT_NE(bad.out.find("--threads: Value -3 not in range"), std::string::npos) << bad.out;
+  ASSERT_EQ(zero.rc, 0) << zero.out;
+  EXPECT_EQ(nlohmann::json::parse(zero.out)["threads"].get<int>(), pocketops::kernels::cpu_budget().threads);
 }
 
 TEST(CliThreads, MoreThreadsThanTheMachineHasWarnsAndStillWorks) {
