@@ -232,7 +232,13 @@ int run_bench(int argc, char** argv) {
     auto a = plain.generate(prompt, go);
     go.draft_max = 8;
     auto b = fast.generate(prompt, go);
-    if (a.tokens != b.tokens) throw pocketops::Error("speculative output differs from plain greedy output");
+    if (a.tokens != b.tokens) {  // verification batches equal decode bit for bit, so this is a bug
+      size_t i = 0;
+      while (i < a.tokens.size() && i < b.tokens.size() && a.tokens[i] == b.tokens[i]) ++i;
+      throw pocketops::Error("speculative output differs from plain greedy output at generated token " +
+                             std::to_string(i) + " (a bug in pocketops; please report it with this model and kernel set " +
+                             pocketops::kernels::active_kernels().name + ")");
+    }
     spec_plain_tps = a.tokens.size() / std::max(a.gen_s, 1e-9);
     spec_tps = b.tokens.size() / std::max(b.gen_s, 1e-9);
     spec_per_step = b.n_steps ? double(b.tokens.size()) / b.n_steps : 0;

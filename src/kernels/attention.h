@@ -26,6 +26,10 @@ struct AttnTile {
   float scale;
   float* out;
   int64_t out_stride;
+  // Each query row's result must not depend on the tile it is in (batches of
+  // up to kExactBatchTokens: speculative verification must reproduce decode
+  // bit for bit); off, a kernel may use a faster tile-wide summation order.
+  bool exact = false;
 };
 // Scratch floats an attention kernel may use for the scores of a tile.
 int64_t attention_scratch(const AttnTile& a);

@@ -44,6 +44,13 @@ using PackedGemmFn = void (*)(int64_t n, const uint8_t* packed, int64_t r0, int6
 using AttnF16Fn = void (*)(const AttnTile& a, float* scores);
 using SwigluFn = void (*)(const float* g, const float* u, float* y, int64_t n);
 
+// Batches of up to this many tokens give every token exactly (bit for bit)
+// the result a single-token call gives it, in every kernel set: speculative
+// verification relies on it, so greedy output with drafts equals greedy
+// output without them even where two logits nearly tie. Larger batches
+// (prefill) may use kernels with another float summation order.
+constexpr int64_t kExactBatchTokens = 64;
+
 struct KernelSet {
   std::string name;
   VecDotFn vec_dot[kMaxTypes] = {};

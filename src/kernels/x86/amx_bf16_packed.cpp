@@ -6,8 +6,8 @@
 // activation rows into A tiles (token rows 4 KiB apart would share one L1
 // set), and TDPBF16PS accumulates in fp32 over the whole row: no per-block
 // scaling. 2 x 2 tiles (two token tiles x two
-// row groups) share each A and B load. Fewer than kMinTokens tokens
-// (decode) stay on the avx512 vdpbf16ps kernels.
+// row groups) share each A and B load. Decode and verification batches
+// (up to kExactBatchTokens) stay on the avx512 vdpbf16ps kernels.
 #if defined(__x86_64__)
 #pragma GCC diagnostic ignored "-Wuninitialized"
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
@@ -34,9 +34,11 @@ constexpr int kMinTokens = 4;   // fewer go to vdpbf16ps
 PackedGemmFn g_dp_bf16 = nullptr;  // the avx512 set's BF16 packed GEMM
 
 // Tokens that go through tiles: full 16-token tiles and a last, lower one
-// of kMinTokens or more.
+// of kMinTokens or more, in batches above kExactBatchTokens only (prefill):
+// the tiles sum in another order than vdpbf16ps, so verification batches
+// stay on the kernels decode uses.
 int64_t amx_tokens(int64_t n, int64_t n_tok) {
-  if (n_tok < kMinTokens || n % kK != 0) return 0;
+  if (n_tok <= kExactBatchTokens || n % kK != 0) return 0;
   const int64_t rest = n_tok % 16;
   return rest >= kMinTokens ? n_tok : n_tok - rest;
 }

@@ -107,13 +107,14 @@ inline float bf16_f32(uint16_t h) {
 }
 
 // T tokens x the 8 rows of one group over all np column pairs: per pair the
-// two columns widened to floats, one FMA per column and token. U
-// independent accumulator sets hide the FMA latency when few tokens share a
-// weight load.
+// two columns widened to floats, one FMA per column and token. Two
+// independent accumulator sets (even and odd pairs) hide the FMA latency in
+// decode; the same two for every T, so a token's sums do not depend on the
+// tile it is in (kExactBatchTokens).
 template <bool kF16, int T>
 inline void tile(const uint8_t* pw, int64_t np, const float* x, int64_t n, float* y, int64_t ldy, int64_t n_rows,
                  bool stream) {
-  constexpr int U = T == 1 ? 4 : (T == 2 ? 2 : 1);
+  constexpr int U = 2;
   __m256 acc[U][T];
 #pragma GCC unroll 4
   for (int u = 0; u < U; ++u)

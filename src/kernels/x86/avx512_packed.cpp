@@ -274,9 +274,9 @@ inline void tile_q4_few(const uint8_t* pw, int64_t nb, const uint8_t* a, size_t 
                         int64_t nb_ai, float* y, int64_t ldy, int64_t n_rows) {
   constexpr size_t kPair = kB32PairBytes<4>;
   const __m512i m_lo = _mm512_set1_epi8(0x0F), m_hi = _mm512_set1_epi8(static_cast<char>(0xF0));
-  __m512 acc[2][T];
+  __m512 acc[T];
 #pragma GCC unroll 4
-  for (int t = 0; t < T; ++t) acc[0][t] = acc[1][t] = _mm512_setzero_ps();
+  for (int t = 0; t < T; ++t) acc[t] = _mm512_setzero_ps();
   for (int64_t p = 0; p < nb / 2; ++p) {
     const uint8_t* pair = pw + p * kPair;
     if constexpr (kL2) prefetch_pair_l2<4>(pair);
@@ -300,14 +300,13 @@ inline void tile_q4_few(const uint8_t* pw, int64_t nb, const uint8_t* a, size_t 
         s0 = _mm512_dpbusd_epi32(s0, _mm512_and_si512(v3, m_lo), bcast(q + 12));
         s1 = _mm512_dpbusd_epi32(s1, _mm512_and_si512(v3, m_hi), bcast(q + 28));
         const __m512i sum = _mm512_add_epi32(_mm512_slli_epi32(s0, 4), s1);
-        acc[h][t] =
-            _mm512_fmadd_ps(_mm512_cvtepi32_ps(sum), _mm512_mul_ps(dw, _mm512_set1_ps(in.d * 0.0625f)), acc[h][t]);
+        acc[t] = _mm512_fmadd_ps(_mm512_cvtepi32_ps(sum), _mm512_mul_ps(dw, _mm512_set1_ps(in.d * 0.0625f)), acc[t]);
       }
     }
   }
   const __mmask16 m = n_rows >= 16 ? static_cast<__mmask16>(0xFFFF) : static_cast<__mmask16>((1u << n_rows) - 1);
 #pragma GCC unroll 4
-  for (int t = 0; t < T; ++t) _mm512_mask_storeu_ps(y + t * ldy, m, _mm512_add_ps(acc[0][t], acc[1][t]));
+  for (int t = 0; t < T; ++t) _mm512_mask_storeu_ps(y + t * ldy, m, acc[t]);
 }
 
 // Activation side data for packed_gemm: per token and block, d and

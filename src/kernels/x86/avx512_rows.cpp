@@ -378,7 +378,9 @@ void attn512(const AttnTile& a, float* scores) {
       s.out = a.out + t0 * a.out_stride;
       s.n_tok = a.n_tok - t0 < per ? a.n_tok - t0 : per;
       s.npos0 = a.npos0 + t0;
-      if (s.n_tok * s.n_q == kTileQ) attn_tile64_lanes(s, scores);
+      // the lanes kernel sums in another order than attn_tile64 (decode's):
+      // prefill only
+      if (s.n_tok * s.n_q == kTileQ && !a.exact) attn_tile64_lanes(s, scores);
       else attn_tile64(s, scores);
     }
     return;
