@@ -202,7 +202,7 @@ GenerateResult Session::generate(const std::vector<int32_t>& prompt, const Gener
     std::vector<int32_t> drafts;
     if (speculate && backoff.should_draft()) {
       int64_t room = n_ctx() - state_.n_past() - 1;
-      int max = static_cast<int>(std::min<int64_t>(opt.draft_max, room));
+      int max = static_cast<int>(std::min<int64_t>(backoff.draft_limit(opt.draft_max), room));
       max = std::min(max, opt.max_tokens - static_cast<int>(res.tokens.size()));
       if (max > 0) drafts = draft(history, opt.draft_ngram, max);
     }
