@@ -169,7 +169,7 @@ void Lfm2Model::forward_chunk(Lfm2State& st, const int32_t* tokens, int64_t n, c
         const int64_t t0 = (n_tiles - 1 - task % n_tiles) * tile, g = task / n_tiles;
         const int64_t off = t0 * d + g * group * hd;
         kernels::attention_f16({q + off, d, std::min(tile, n - t0), group, kc + g * n_ctx * hd, vc + g * n_ctx * hd,
-                                hd, n_past + t0 + 1, hd, scale, mix + off, d, n <= kernels::kExactBatchTokens});
+                                hd, n_past + t0 + 1, hd, scale, mix + off, d, trace != nullptr});
       });
       float* o = scratch(bb, n * d);
       kernels::matmul(lw.wo, mix, d, n, o, d, pool);

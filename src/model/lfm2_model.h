@@ -37,6 +37,10 @@ class Lfm2Model {
   // advances the conv state. For each index in `rows` (batch positions, any
   // order) writes n_vocab logits into out (rows.size() * n_vocab floats).
   // Throws Error for bad token ids or context overflow (state unchanged).
+  // With a trace (speculative verification, which rollback may undo), a
+  // batch of up to kernels::kExactBatchTokens tokens gives each token the
+  // logits and cache entries single-token calls give it, bit for bit;
+  // without one, multi-token batches may use a faster attention order.
   void forward(Lfm2State& st, std::span<const int32_t> tokens, std::span<const int64_t> rows, float* out,
                kernels::ThreadPool& pool, BatchTrace* trace = nullptr) const;
 

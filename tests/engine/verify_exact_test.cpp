@@ -45,7 +45,8 @@ TEST(VerifyExact, BatchLogitsAndStateEqualDecodeSteps) {
       std::vector<int64_t> rows(batch.size());
       for (size_t i = 0; i < rows.size(); ++i) rows[i] = static_cast<int64_t>(i);
       std::vector<float> verify(batch.size() * V), step(V);
-      m->forward(a, batch, rows, verify.data(), pool);  // one verification batch
+      model::BatchTrace trace;
+      m->forward(a, batch, rows, verify.data(), pool, &trace);  // one verification batch
       const int64_t zero = 0;
       for (size_t i = 0; i < batch.size(); ++i) {  // the same tokens one decode step at a time
         m->forward(b, std::span<const int32_t>(&batch[i], 1), std::span<const int64_t>(&zero, 1), step.data(), pool);
