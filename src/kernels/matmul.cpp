@@ -176,6 +176,16 @@ void prefault(const void* p, size_t n, bool write) {
 }
 }  // namespace
 
+Matrix dense_matrix(gguf::TensorType type, int64_t rows, int64_t cols, const uint8_t* data) {
+  Matrix m;
+  m.type = type;
+  m.rows = rows;
+  m.cols = cols;
+  m.data = data;
+  m.row_stride = gguf::row_bytes(type, cols);
+  return m;
+}
+
 std::shared_ptr<const uint8_t> pack_matrix_with(const KernelSet& ks, Matrix& w, const PackDoneFn& done) {
   const int ti = static_cast<int>(w.type);
   if (ti < 0 || ti >= kMaxTypes || !ks.pack[ti] || !ks.packed_gemm[ti] || w.rows <= 0 || !w.data) return nullptr;

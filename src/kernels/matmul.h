@@ -24,6 +24,10 @@ struct Matrix {
   const void* packed_by = nullptr;
 };
 
+// A matrix of `rows` rows of `cols` values of `type` stored one after another
+// at data (gguf::row_bytes(type, cols) apart), as GGUF tensors are.
+Matrix dense_matrix(gguf::TensorType type, int64_t rows, int64_t cols, const uint8_t* data);
+
 struct KernelSet;
 // Repacks w into the layout of kernel set ks (default: the active set) and
 // points w.packed at it. Returns the owning buffer, or nullptr when the set

@@ -46,13 +46,7 @@ class Binder {
     if (!kernels::is_supported_weight_type(t.type))
       throw Error(f_.path() + ": tensor '" + name + "' has type " + gguf::type_name(t.type) +
                   ", which pocketops cannot compute with (supported: F32 F16 BF16 Q4_0 Q4_1 Q5_0 Q5_1 Q8_0 Q2_K..Q6_K)");
-    kernels::Matrix m;
-    m.type = t.type;
-    m.rows = rows;
-    m.cols = cols;
-    m.data = t.data;
-    m.row_stride = gguf::row_bytes(t.type, cols);
-    return m;
+    return kernels::dense_matrix(t.type, rows, cols, t.data);
   }
 
   const float* f32(const std::string& name, std::vector<int64_t> shape) {

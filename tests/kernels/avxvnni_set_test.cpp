@@ -60,12 +60,7 @@ TEST_P(AvxVnniSet, PackedResultsEqualTheAvx2Set) {
         std::normal_distribution<float> nd(0.f, 1.f);
         std::vector<float> x(n_tok * cols);
         for (auto& v : x) v = nd(rng);
-        Matrix m;
-        m.type = t;
-        m.rows = rows;
-        m.cols = cols;
-        m.data = w.data();
-        m.row_stride = gguf::row_bytes(t, cols);
+        Matrix m = dense_matrix(t, rows, cols, w.data());
         const auto a = run(*avx2, m, x, n_tok, pool), b = run(*vnni, m, x, n_tok, pool);
         ASSERT_EQ(a, b) << gguf::type_name(t) << (raw ? " raw" : "") << " rows=" << rows << " tokens=" << n_tok;
       }

@@ -32,12 +32,7 @@ void check(int64_t rows, int64_t cols, ThreadPool& pool) {
     auto wq = quantize_matrix(t, wf.data(), rows, cols);
     for (const KernelSet* ks : available_kernel_sets())
       for (bool pack : {false, true}) {
-        Matrix m;
-        m.type = t;
-        m.rows = rows;
-        m.cols = cols;
-        m.data = wq.data();
-        m.row_stride = gguf::row_bytes(t, cols);
+        Matrix m = dense_matrix(t, rows, cols, wq.data());
         std::shared_ptr<const uint8_t> buf;
         if (pack && !(buf = pack_matrix_with(*ks, m))) continue;  // no packed layout for t in this set
         std::vector<float> single(max_tok * rows);

@@ -28,11 +28,7 @@ Owned make(TensorType t, int64_t rows, int64_t cols, std::mt19937& rng, const Ke
   for (auto& v : wf) v = nd(rng);
   Owned o;
   o.bytes = quantize_matrix(t, wf.data(), rows, cols);
-  o.m.type = t;
-  o.m.rows = rows;
-  o.m.cols = cols;
-  o.m.data = o.bytes.data();
-  o.m.row_stride = gguf::row_bytes(t, cols);
+  o.m = dense_matrix(t, rows, cols, o.bytes.data());
   o.packed = pack_matrix_with(ks, o.m);
   return o;
 }

@@ -39,12 +39,7 @@ void check_packed(TensorType t, int64_t rows, int64_t cols, int64_t n_tok, int t
     wq = quantize_matrix(t, wf.data(), rows, cols);
   }
   auto x = randn(n_tok * cols, 1.f, rng);
-  Matrix m;
-  m.type = t;
-  m.rows = rows;
-  m.cols = cols;
-  m.data = wq.data();
-  m.row_stride = gguf::row_bytes(t, cols);
+  Matrix m = dense_matrix(t, rows, cols, wq.data());
   ThreadPool pool(threads);
   std::vector<float> ref(n_tok * rows);
   matmul_with(scalar_kernels(), m, x.data(), cols, n_tok, ref.data(), rows, pool);
@@ -134,12 +129,7 @@ TEST(Packed, OddBlockCountIsLeftUnpacked) {
   for (const KernelSet* ks : available_kernel_sets()) {
     std::vector<float> wf(8 * 96, 0.5f);
     auto wq = quantize_matrix(TensorType::Q4_0, wf.data(), 8, 96);
-    Matrix m;
-    m.type = TensorType::Q4_0;
-    m.rows = 8;
-    m.cols = 96;
-    m.data = wq.data();
-    m.row_stride = gguf::row_bytes(TensorType::Q4_0, 96);
+    Matrix m = dense_matrix(TensorType::Q4_0, 8, 96, wq.data());
     EXPECT_EQ(pack_matrix_with(*ks, m), nullptr);
     EXPECT_EQ(m.packed, nullptr);
   }
@@ -206,12 +196,7 @@ TEST(PackedK, PackedRowEqualsDequantizedRow) {
     const int64_t rows = 37, cols = 512;
     auto wf = randn(rows * cols, 1.f, rng);
     auto wq = quantize_matrix(t, wf.data(), rows, cols);
-    Matrix m;
-    m.type = t;
-    m.rows = rows;
-    m.cols = cols;
-    m.data = wq.data();
-    m.row_stride = gguf::row_bytes(t, cols);
+    Matrix m = dense_matrix(t, rows, cols, wq.data());
     for (const KernelSet* ks : available_kernel_sets()) {
       Matrix pm = m;
       auto buf = pack_matrix_with(*ks, pm);

@@ -197,12 +197,7 @@ TEST_P(SimdDot, MatmulWithActiveMatchesScalar) {
   std::mt19937 rng(99 + static_cast<int>(t));
   const int64_t cols = block_of(t) == QK_K ? 512 : 192, rows = 77;
   auto wbytes = make_weights(t, rows, cols, 0.5f, Fill::kQuantized, rng);
-  Matrix w;
-  w.type = t;
-  w.rows = rows;
-  w.cols = cols;
-  w.data = wbytes.data();
-  w.row_stride = gguf::row_bytes(t, cols);
+  Matrix w = dense_matrix(t, rows, cols, wbytes.data());
   for (int threads : {1, 2}) {
     ThreadPool pool(threads);
     for (int64_t n_tok : {1, 3, 70}) {
