@@ -26,9 +26,9 @@ struct AttnTile {
   float scale;
   float* out;
   int64_t out_stride;
-  // Each query row's result must not depend on the tile it is in (batches of
-  // up to kExactBatchTokens: speculative verification must reproduce decode
-  // bit for bit); off, a kernel may use a faster tile-wide summation order.
+  // Each query row's result must not depend on the tile it is in (set for
+  // speculative verification batches, which must reproduce decode bit for
+  // bit); off, a kernel may use a faster tile-wide summation order.
   bool exact = false;
 };
 // Scratch floats an attention kernel may use for the scores of a tile.
