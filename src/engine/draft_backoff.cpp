@@ -14,12 +14,9 @@ bool DraftBackoff::should_draft() {
 
 void DraftBackoff::record(int drafted, int accepted) {
   if (drafted <= 0) return;
-  if (accepted >= drafted) {  // all matched: the text copies; draft further next time
-    limit_ = 2 * drafted < kMaxDrafts ? 2 * drafted : kMaxDrafts;
-    next_pause_ = 1;
-    return;
-  }
-  if (accepted > 0) {  // matched for a while: keep the count
+  if (accepted > 0) {
+    // all matched: the text copies, draft further next time; some: keep the count
+    if (accepted >= drafted) limit_ = 2 * drafted < kMaxDrafts ? 2 * drafted : kMaxDrafts;
     next_pause_ = 1;
     return;
   }

@@ -161,9 +161,7 @@ std::optional<int> cpus_from_cpu_max(const std::string& text) {
   if (!(in >> period)) period = "100000";  // the kernel's default period
   std::string rest;
   if (in >> rest) return std::nullopt;
-  auto q = parse_int(quota), p = parse_int(period);
-  if (!q || !p) return std::nullopt;
-  return quota_cpus(*q, *p);
+  return cpus_from_cfs(quota, period);  // the same two numbers as v1's two files
 }
 
 std::optional<int> cpus_from_cfs(const std::string& quota, const std::string& period) {
