@@ -10,6 +10,7 @@
 #include "synth_model.h"
 
 using namespace pocketops;
+using pocketops::testing::test_tokens;
 
 namespace {
 
@@ -17,16 +18,6 @@ double max_diff(const float* a, const float* b, int64_t n) {
   double m = 0;
   for (int64_t i = 0; i < n; ++i) m = std::max(m, double(std::fabs(a[i] - b[i])));
   return m;
-}
-
-std::vector<int32_t> some_tokens(int n, int32_t vocab, uint32_t seed) {
-  std::vector<int32_t> t;
-  for (int i = 0; i < n; ++i) {
-    seed = seed * 1664525u + 1013904223u;
-    t.push_back(static_cast<int32_t>((seed >> 8) % 4000));
-  }
-  (void)vocab;
-  return t;
 }
 
 class SessionTest : public ::testing::Test {
@@ -40,7 +31,7 @@ engine::Engine* SessionTest::eng_ = nullptr;
 TEST_F(SessionTest, BatchAndStepwiseAgree) {
   const auto& m = eng_->model();
   const int64_t V = m.n_vocab();
-  auto toks = some_tokens(40, V, 1);
+  auto toks = test_tokens(40, 1);
   model::Lfm2State a(m.config(), 128), b(m.config(), 128);
   std::vector<int64_t> rows(toks.size());
   for (size_t i = 0; i < rows.size(); ++i) rows[i] = i;
@@ -56,7 +47,7 @@ TEST_F(SessionTest, BatchAndStepwiseAgree) {
 TEST_F(SessionTest, RollbackIsExact) {
   const auto& m = eng_->model();
   const int64_t V = m.n_vocab();
-  auto pre = some_tokens(10, V, 2), batch = some_tokens(6, V, 3);
+  auto pre = test_tokens(10, 2), batch = test_tokens(6, 3);
   for (int64_t keep = 0; keep <= 6; ++keep) {
     model::Lfm2State s1(m.config(), 64), s2(m.config(), 64);
     int64_t last = 9;
@@ -83,7 +74,7 @@ TEST_F(SessionTest, RollbackIsExact) {
 
 TEST_F(SessionTest, PrefixIsReused) {
   engine::Session s(*eng_, 256);
-  auto a = some_tokens(30, 0, 4), b = some_tokens(12, 0, 5);
+  auto a = test_tokens(30, 4), b = test_tokens(12, 5);
   int64_t reused = -1;
   s.prefill(a, &reused);
   EXPECT_EQ(reused, 0);
@@ -107,7 +98,7 @@ TEST_F(SessionTest, PrefixIsReused) {
 TEST_F(SessionTest, SpeculationChangesNothingButSpeed) {
   // Prompt P, then P + (greedy continuation of P) + P: the second prompt gives
   // the n-gram drafter text to copy from, as RAG / extraction prompts do.
-  auto p = some_tokens(12, 0, 6);
+  auto p = test_tokens(12, 6);
   engine::GenerateOptions o;
   o.sampling.temperature = 0;
   o.max_tokens = 40;
@@ -141,7 +132,7 @@ TEST_F(SessionTest, SpeculationChangesNothingButSpeed) {
 TEST_F(SessionTest, ThreadCountDoesNotChangeResults) {
   auto e1 = engine::Engine::load(pocketops::testing::synthetic_model("q4_k_m"), {1});
   auto e2 = engine::Engine::load(pocketops::testing::synthetic_model("q4_k_m"), {2});
-  auto toks = some_tokens(33, 0, 8);
+  auto toks = test_tokens(33, 8);
   engine::Session s1(*e1, 64), s2(*e2, 64);
   std::vector<float> a = s1.prefill(toks, nullptr);
   const std::vector<float>& b = s2.prefill(toks, nullptr);
@@ -152,7 +143,7 @@ TEST_F(SessionTest, ClearErrors) {
   engine::Session s(*eng_, 16);
   EXPECT_THROW(s.prefill({}, nullptr), Error);
   try {
-    s.prefill(some_tokens(17, 0, 9), nullptr);
+    s.prefill(test_tokens(17, 9), nullptr);
     FAIL();
   } catch (const Error& e) {
     EXPECT_NE(std::string(e.what()).find("context"), std::string::npos);
@@ -168,7 +159,7 @@ TEST_F(SessionTest, ClearErrors) {
 }
 
 TEST_F(SessionTest, SeededSamplingIsReproducible) {
-  auto prompt = some_tokens(9, 0, 10);
+  auto prompt = test_tokens(9, 10);
   engine::GenerateOptions o;
   o.sampling.temperature = 1.0f;
   o.sampling.top_p = 1.0f;

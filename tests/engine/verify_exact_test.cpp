@@ -15,17 +15,9 @@
 #include "synth_model.h"
 
 using namespace pocketops;
+using pocketops::testing::test_tokens;
 
 namespace {
-
-std::vector<int32_t> tokens(int n, uint32_t seed) {
-  std::vector<int32_t> t;
-  for (int i = 0; i < n; ++i) {
-    seed = seed * 1664525u + 1013904223u;
-    t.push_back(static_cast<int32_t>((seed >> 8) % 4000));
-  }
-  return t;
-}
 
 TEST(VerifyExact, BatchLogitsAndStateEqualDecodeSteps) {
   const std::string saved = kernels::active_kernels().name;
@@ -36,7 +28,7 @@ TEST(VerifyExact, BatchLogitsAndStateEqualDecodeSteps) {
       kernels::set_active_kernels(ks->name);  // before loading: the set packs the weights
       auto m = model::Lfm2Model::load(pocketops::testing::synthetic_model(type));
       const int64_t V = m->n_vocab();
-      const auto prompt = tokens(21, 3), batch = tokens(9, 11);
+      const auto prompt = test_tokens(21, 3), batch = test_tokens(9, 11);
       model::Lfm2State a(m->config(), 64), b(m->config(), 64);
       const int64_t last = static_cast<int64_t>(prompt.size()) - 1;
       std::vector<float> la(V), lb(V);
