@@ -7,7 +7,9 @@
 // a vdpbf16ps tile for BF16 instead (avx512bf16_packed.cpp, same layout).
 #if defined(__x86_64__)
 #pragma GCC diagnostic ignored "-Wuninitialized"
+#if !defined(__clang__)  // a GCC-only warning
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#endif
 #include <immintrin.h>
 
 #include <cstdint>
