@@ -37,20 +37,19 @@ constexpr int kG = 16;          // rows per packed group
 constexpr int kK = 32;          // columns per tile multiply (16 bf16 pairs)
 PackedGemmFn g_dp_bf16 = nullptr;  // the avx512 set's BF16 packed GEMM
 
-// Tokens that go through tiles: all of them (full 16-token tiles and a last,
-// lower one), unless the row length is not a whole number of tile columns
-// (then the avx512 vdpbf16ps kernels take the whole matrix, every batch).
-int64_t amx_tokens(int64_t n, int64_t n_tok) { return n % kK == 0 ? n_tok : 0; }
+// Whether rows of n columns go through tiles (all tokens: full 16-token
+// tiles and a last, lower one); otherwise the avx512 vdpbf16ps kernels take
+// the whole matrix, every batch.
+bool on_tiles(int64_t n) { return n % kK == 0; }
 
 // The prep: each tile's activations (h tokens) per 32 columns as an A tile
 // (h rows of 64 bytes), tiles one after another, 64-aligned.
 size_t prep_tiles(int64_t n, const uint8_t* a, size_t as, int64_t n_tok, void* out) {
-  const int64_t n_amx = amx_tokens(n, n_tok);
-  if (!out) return n_amx > 0 ? static_cast<size_t>(n_amx * n) * 2 + 64 : 0;
-  if (n_amx == 0) return 0;
+  if (!on_tiles(n)) return 0;
+  if (!out) return static_cast<size_t>(n_tok * n) * 2 + 64;
   uint8_t* o = const_cast<uint8_t*>(tiles_after(out, 0));
-  for (int64_t t0 = 0; t0 < n_amx; t0 += 16) {
-    const int64_t h = n_amx - t0 < 16 ? n_amx - t0 : 16;
+  for (int64_t t0 = 0; t0 < n_tok; t0 += 16) {
+    const int64_t h = n_tok - t0 < 16 ? n_tok - t0 : 16;
     for (int64_t t = 0; t < h; ++t)
       for (int64_t c = 0; c < n / kK; ++c)
         _mm512_store_si512(o + (t0 * n / kK + c * h + t) * 64, _mm512_loadu_si512(a + (t0 + t) * as + c * 64));
@@ -141,7 +140,8 @@ void block(int m, const uint8_t* pw, size_t gb, int64_t n, const uint8_t* at, fl
 }
 
 // Tokens [t0, t1) in tiles of m (t1 - t0 a multiple of m), all row groups;
-// at: the prep's A tiles.
+// at: the prep's A tiles. Only the call from token 0 streams the weights
+// (prefetches them); a later call finds them read already.
 void tiles(int m, int64_t t0, int64_t t1, int64_t n, const uint8_t* packed, int64_t r0, int64_t n_rows,
            const uint8_t* at, float* y, int64_t ldy) {
   const size_t gb = static_cast<size_t>(n / 2) * 64;
@@ -151,26 +151,26 @@ void tiles(int m, int64_t t0, int64_t t1, int64_t n, const uint8_t* packed, int6
     const int64_t nr = n_rows - g0;
     int64_t t = t0;
     for (; t + 2 * m <= t1; t += 2 * m) {
-      if (nr > kG) block<2, 2>(m, pw, gb, n, at + t * n * 2, y + g0 + t * ldy, ldy, nr, t == t0);
-      else block<2, 1>(m, pw, gb, n, at + t * n * 2, y + g0 + t * ldy, ldy, nr, t == t0);
+      if (nr > kG) block<2, 2>(m, pw, gb, n, at + t * n * 2, y + g0 + t * ldy, ldy, nr, t == 0);
+      else block<2, 1>(m, pw, gb, n, at + t * n * 2, y + g0 + t * ldy, ldy, nr, t == 0);
     }
     if (t < t1) {
-      if (nr > kG) block<1, 2>(m, pw, gb, n, at + t * n * 2, y + g0 + t * ldy, ldy, nr, t == t0);
-      else block<1, 1>(m, pw, gb, n, at + t * n * 2, y + g0 + t * ldy, ldy, nr, t == t0);
+      if (nr > kG) block<1, 2>(m, pw, gb, n, at + t * n * 2, y + g0 + t * ldy, ldy, nr, t == 0);
+      else block<1, 1>(m, pw, gb, n, at + t * n * 2, y + g0 + t * ldy, ldy, nr, t == 0);
     }
   }
 }
 
 void pg_bf16(int64_t n, const uint8_t* packed, int64_t r0, int64_t n_rows, const uint8_t* a, size_t as,
              const void* prep, int64_t n_tok, float* y, int64_t ldy) {
-  const int64_t n_amx = amx_tokens(n, n_tok), full = n_amx / 16 * 16;
-  if (n_amx == 0) {
+  if (!on_tiles(n)) {
     g_dp_bf16(n, packed, r0, n_rows, a, as, prep, n_tok, y, ldy);
     return;
   }
+  const int64_t full = n_tok / 16 * 16;
   const uint8_t* at = tiles_after(prep, 0);
   if (full > 0) tiles(16, 0, full, n, packed, r0, n_rows, at, y, ldy);
-  if (n_amx > full) tiles(static_cast<int>(n_amx - full), full, n_amx, n, packed, r0, n_rows, at, y, ldy);
+  if (n_tok > full) tiles(static_cast<int>(n_tok - full), full, n_tok, n, packed, r0, n_rows, at, y, ldy);
   _tile_release();
 }
 
