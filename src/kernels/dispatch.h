@@ -63,6 +63,11 @@ struct KernelSet {
   PackedRowFn packed_row[kMaxTypes] = {};  // optional
   AttnF16Fn attn_f16 = nullptr;  // optional (scalar reference otherwise)
   SwigluFn swiglu = nullptr;
+  // Batches of more than kExactBatchTokens tokens over packed weights of
+  // this type round weights and activations to BF16 for their products
+  // (amx: Q4_0 and Q8_0 prefill on AMX-BF16 tiles) instead of multiplying
+  // the 8-bit activation blocks as integers: as precise, another rounding.
+  bool bf16_prefill[kMaxTypes] = {};
 };
 
 // The scalar reference set (always available).

@@ -43,6 +43,24 @@ Tolerance tolerance_for(const std::string& model) {
   return {0.997, 0.999, 0, 0.7};
 }
 
+// A prompt longer than kExactBatchTokens on a kernel set that rounds such
+// batches' products to BF16 for some matrix of the model (amx: Q4_0, Q8_0):
+// the README's bound for an engine without 8-bit activation blocks. The
+// extra rounding (2^-8 relative per weight and activation) is about half
+// the reference's own 8-bit activation rounding, and these random networks
+// amplify it (measured: min cos 0.9971, mean 0.9989 on the long case).
+bool rounds_prompt_to_bf16(const model::Lfm2Model& m, size_t prompt_tokens) {
+  if (static_cast<int64_t>(prompt_tokens) <= kernels::kExactBatchTokens) return false;
+  const kernels::KernelSet& ks = kernels::active_kernels();
+  const model::Lfm2Weights& w = m.weights();
+  bool any = w.output.packed_by == &ks && ks.bf16_prefill[static_cast<int>(w.output.type)];
+  for (const model::LayerWeights& L : w.layers)
+    for (const kernels::Matrix* x : {&L.ffn_gate, &L.ffn_up, &L.ffn_down, &L.wq, &L.wk, &L.wv, &L.wo, &L.in_proj, &L.out_proj})
+      any = any || (x->data && x->packed_by == &ks && ks.bf16_prefill[static_cast<int>(x->type)]);
+  return any;
+}
+constexpr Tolerance kBf16PromptTolerance{0.991, 0.996, 0, 0.7};
+
 std::vector<float> read_f32(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   in.seekg(0, std::ios::end);
@@ -164,13 +182,14 @@ TEST_P(Conformance, MatchesReferenceLogits) {
     std::printf("  %-12s %-17s rows %4lld  min cos %.6f  mean cos %.6f  max|d| %.4g  top1 %.2f  greedy %d/%d\n",
                 name.c_str(), cname.c_str(), static_cast<long long>(n_rows), min_cos, mean_cos, max_abs, top1_frac,
                 greedy_ok, greedy_checked);
-    EXPECT_GE(min_cos, tol.min_cos);
-    EXPECT_GE(mean_cos, tol.mean_cos);
-    if (tol.max_abs > 0) {
-      EXPECT_LE(max_abs, tol.max_abs);
+    const Tolerance& t = rounds_prompt_to_bf16(*model, prompt.size()) ? kBf16PromptTolerance : tol;
+    EXPECT_GE(min_cos, t.min_cos);
+    EXPECT_GE(mean_cos, t.mean_cos);
+    if (t.max_abs > 0) {
+      EXPECT_LE(max_abs, t.max_abs);
     }
-    EXPECT_GE(top1_frac, tol.min_top1);
-    if (tol.min_cos >= 0.9999) {
+    EXPECT_GE(top1_frac, t.min_top1);
+    if (t.min_cos >= 0.9999) {
       EXPECT_EQ(greedy_ok, greedy_checked);
     }
     ++cases;
