@@ -48,7 +48,8 @@ using SwigluFn = void (*)(const float* g, const float* u, float* y, int64_t n);
 // the result a single-token call gives it, in every kernel set: speculative
 // verification relies on it, so greedy output with drafts equals greedy
 // output without them even where two logits nearly tie. Larger batches
-// (prefill) may use kernels with another float summation order.
+// (prefill) may use kernels with another float summation order, or with
+// BF16 products (KernelSet::bf16_prefill).
 constexpr int64_t kExactBatchTokens = 64;
 
 struct KernelSet {
