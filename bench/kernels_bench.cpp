@@ -173,7 +173,10 @@ void register_all() {
                           {"decode_8192x2048", 8192, 2048, 1},
                           {"decode_2048x8192", 2048, 8192, 1},
                           {"verify8_8192x2048", 8192, 2048, 8},
-                          {"prefill512_2048x2048", 2048, 2048, 512}};
+                          {"prefill512_2048x2048", 2048, 2048, 512},
+                          // the 1.2B model's ffn_gate / ffn_up and ffn_down
+                          {"prefill512_8192x2048", 8192, 2048, 512},
+                          {"prefill512_2048x8192", 2048, 8192, 512}};
   for (const Shape& s : shapes) {
     for (TensorType t : types) {
       for (const kernels::KernelSet* k : kernels::available_kernel_sets()) {

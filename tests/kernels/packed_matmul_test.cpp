@@ -205,6 +205,17 @@ TEST_P(PackedK, PrefillBatches) {
     for (int threads : {1, 2}) check_packed(t, 50, 512, n_tok, threads, false, seed++);
 }
 
+// Long prompts (the amx set's BF16 tiles for Q4_K), including
+// raw random blocks (every 4/6-bit value, scale and min).
+TEST_P(PackedK, LongPrefillBatches) {
+  const TensorType t = GetParam();
+  uint32_t seed = 160;
+  for (int64_t n_tok : {kExactBatchTokens + 1, int64_t{133}})
+    for (int threads : {1, 2}) check_packed(t, 50, 512, n_tok, threads, false, seed++);
+  check_packed(t, 40, 2048, 80, 2, false, seed++);
+  check_packed(t, 33, 512, 70, 2, true, seed++);
+}
+
 // matrix_row on a packed matrix (tied embedding lookups) equals the scalar
 // dequantize_row of the original bit for bit.
 TEST(PackedK, PackedRowEqualsDequantizedRow) {

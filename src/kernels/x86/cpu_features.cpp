@@ -62,8 +62,8 @@ void fill_avx512_with_bf16(KernelSet& k) {
 void fill_amx(KernelSet& k) {
   fill_avx512_with_bf16(k);
   x86::fill_amx_packed(k);
-  x86::fill_amx_b32_bf16(k);
   x86::fill_amx_packed_k(k);
+  x86::fill_amx_dequant_bf16(k);
   x86::fill_amx_bf16(k);
 }
 
