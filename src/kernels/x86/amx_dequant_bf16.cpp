@@ -66,8 +66,9 @@ inline __m512i bf16_pairs(__m512 x, __m512 y) {
   return _mm512_permutexvar_epi16(idx, (__m512i)_mm512_cvtne2ps_pbh(y, x));
 }
 
-// Bits [s, s + width) of each dword of v as floats, times d, plus c (the
-// offset times d): exact in fp32 (a 4- or 8-bit integer times an fp16).
+// Bits [kS, kS + width) of each dword of v (kMask: the width) as floats,
+// times d, plus c (the offset or min times its scale), rounded once: exact
+// for Q4_0 / Q8_0 (a 4- or 8-bit integer times an fp16).
 template <int kS, int kMask>
 inline __m512 field(__m512i v, __m512 d, __m512 c) {
   __m512i f = kS ? _mm512_srli_epi32(v, kS) : v;
