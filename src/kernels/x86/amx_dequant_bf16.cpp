@@ -3,7 +3,7 @@
 // and scale results per block (Q4_0 / Q8_0: every 32 elements, each with its
 // own float scale) or per super-block; here each pair of 16-row groups of
 // the avx512 packed layout is dequantized once (w = q * d, or d * sc * q -
-// dmin * m, exact in fp32, rounded to BF16) into a panel in the packed BF16
+// dmin * m, in fp32, rounded to BF16) into a panel in the packed BF16
 // layout, and the BF16 tiles accumulate in fp32 over the whole row
 // (amx_bf16_tiles.inc) for all tokens. The 8-bit activation rows (Q8_0 /
 // Q8_K) are widened to BF16 A tiles (q * d, rounded). Batches of up to
