@@ -107,6 +107,20 @@ void release_pages(const uint8_t* p, size_t n) {
 
 }  // namespace
 
+std::vector<kernels::Matrix*> Lfm2Weights::packable_matrices() {
+  std::vector<kernels::Matrix*> all{&output};
+  for (LayerWeights& L : layers) {
+    for (kernels::Matrix* m : {&L.ffn_gate, &L.ffn_up, &L.ffn_down, &L.wq, &L.wk, &L.wv, &L.wo, &L.in_proj, &L.out_proj})
+      all.push_back(m);
+  }
+  return all;
+}
+
+std::vector<const kernels::Matrix*> Lfm2Weights::packable_matrices() const {
+  const std::vector<kernels::Matrix*> all = const_cast<Lfm2Weights*>(this)->packable_matrices();
+  return {all.begin(), all.end()};
+}
+
 void Lfm2Weights::repack() {
   const char* env = std::getenv("POCKETOPS_REPACK");  // "0": keep the file layout (kernels without packing)
   if (env && std::strcmp(env, "0") == 0) return;
@@ -124,13 +138,8 @@ void Lfm2Weights::repack() {
     packed_bytes += gguf::row_bytes(m.type, m.cols) * m.rows;
     packed.push_back(std::move(buf));
   };
-  // The output projection is packed even when tied to the embedding table
-  // (largest first, so the threads finish together).
-  std::vector<kernels::Matrix*> todo{&output};
-  for (LayerWeights& L : layers) {
-    for (kernels::Matrix* m : {&L.ffn_gate, &L.ffn_up, &L.ffn_down, &L.wq, &L.wk, &L.wv, &L.wo, &L.in_proj, &L.out_proj})
-      todo.push_back(m);
-  }
+  // The output projection first: the largest, so the threads finish together.
+  const std::vector<kernels::Matrix*> todo = packable_matrices();
   // Matrices are packed in parallel (load time); each one is independent.
   std::atomic<size_t> next{0};
   std::exception_ptr failed;

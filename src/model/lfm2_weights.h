@@ -34,6 +34,12 @@ struct Lfm2Weights {
   std::vector<std::shared_ptr<const uint8_t>> packed;
   size_t packed_bytes = 0;
 
+  // The matrices repack() packs: the output projection (packed even when
+  // tied to the embedding table), then every layer's (a layer's unused ones
+  // have no data).
+  std::vector<kernels::Matrix*> packable_matrices();
+  std::vector<const kernels::Matrix*> packable_matrices() const;
+
   // Finds every tensor, checks shapes and types; throws Error naming the tensor.
   static Lfm2Weights bind(const gguf::File& f, Lfm2Config& cfg);
   // Repacks the layer matrices and the output projection into the active kernel set's layout (when it

@@ -44,7 +44,8 @@ Tolerance tolerance_for(const std::string& model) {
 }
 
 // A prompt longer than kExactBatchTokens on a kernel set that rounds such
-// batches' products to BF16 for some matrix of the model (amx: Q4_0, Q8_0):
+// batches' products to BF16 for some matrix of the model (amx: Q4_0, Q8_0,
+// Q4_K):
 // the README's bound for an engine without 8-bit activation blocks. The
 // extra rounding (2^-8 relative per weight and activation) is about half
 // the reference's own 8-bit activation rounding, and these random networks
@@ -52,12 +53,9 @@ Tolerance tolerance_for(const std::string& model) {
 bool rounds_prompt_to_bf16(const model::Lfm2Model& m, size_t prompt_tokens) {
   if (static_cast<int64_t>(prompt_tokens) <= kernels::kExactBatchTokens) return false;
   const kernels::KernelSet& ks = kernels::active_kernels();
-  const model::Lfm2Weights& w = m.weights();
-  bool any = w.output.packed_by == &ks && ks.bf16_prefill[static_cast<int>(w.output.type)];
-  for (const model::LayerWeights& L : w.layers)
-    for (const kernels::Matrix* x : {&L.ffn_gate, &L.ffn_up, &L.ffn_down, &L.wq, &L.wk, &L.wv, &L.wo, &L.in_proj, &L.out_proj})
-      any = any || (x->data && x->packed_by == &ks && ks.bf16_prefill[static_cast<int>(x->type)]);
-  return any;
+  for (const kernels::Matrix* x : m.weights().packable_matrices())
+    if (x->data && x->packed_by == &ks && ks.bf16_prefill[static_cast<int>(x->type)]) return true;
+  return false;
 }
 constexpr Tolerance kBf16PromptTolerance{0.991, 0.996, 0, 0.7};
 
