@@ -66,7 +66,7 @@ struct KernelSet {
   SwigluFn swiglu = nullptr;
   // Batches of more than kExactBatchTokens tokens over packed weights of
   // this type round weights and activations to BF16 for their products
-  // (amx: Q4_0 and Q8_0 prefill on AMX-BF16 tiles) instead of multiplying
+  // (amx: Q4_0, Q8_0 and Q4_K prefill on AMX-BF16 tiles) instead of multiplying
   // the 8-bit activation blocks as integers: as precise, another rounding.
   bool bf16_prefill[kMaxTypes] = {};
 };

@@ -52,11 +52,11 @@ PackedPrepFn g_int8_prep[kSrcs] = {};
 
 thread_local Scratch t_panel;
 
-// Batches of more tokens than this take the BF16 path: a panel's dequant is
-// shared by every token, and shorter batches must stay exact (decode).
-constexpr int64_t kBf16After = kExactBatchTokens;
-static_assert(kBf16After >= kExactBatchTokens, "batches up to kExactBatchTokens must equal decode");
-bool on_bf16(int64_t n_tok) { return n_tok > kBf16After; }
+// Batches of more than kExactBatchTokens tokens take the BF16 path (a
+// panel's dequant is shared by every token); shorter ones must stay exact
+// (decode, verification), and the dequant pays from the first batch above
+// (pp72, docs/performance.md round 17).
+bool on_bf16(int64_t n_tok) { return n_tok > kExactBatchTokens; }
 
 // 16 lanes of x and 16 of y (one per row) -> the rows' (x, y) bf16 pairs:
 // lane r = bf16(x[r]) | bf16(y[r]) << 16, rounded to nearest even.
