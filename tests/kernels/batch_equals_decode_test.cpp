@@ -53,6 +53,7 @@ TEST(BatchEqualsDecode, EveryTokenGetsItsSingleTokenResult) {
   ThreadPool pool(2);
   check(40, 512, pool);  // a partial 16-row group
   check(24, 768, pool);  // the tiny model's feed-forward width (3 x 256)
+  check(20, 2560, pool);  // rows longer than one column chunk of the AMX-BF16 panels
 }
 
 }  // namespace

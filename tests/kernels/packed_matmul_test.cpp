@@ -133,6 +133,11 @@ TEST_P(Packed, LongPrefillBatches) {
   for (int64_t n_tok : {kExactBatchTokens + 1, int64_t{96}, int64_t{133}})
     for (int threads : {1, 2}) check_packed(t, 50, 256, n_tok, threads, false, seed++);
   check_packed(t, 40, 2048, 80, 2, false, seed++);
+  // Several panels per call (the amx set's BF16 tiles, as Q4_0 / Q8_0 / BF16
+  // take them; one thread: row chunks of 144, panels of 128 rows and 2048
+  // columns, here 2048 + 512), a partial last group.
+  if (t == TensorType::Q4_0 || t == TensorType::Q8_0 || t == TensorType::BF16)
+    check_packed(t, 1090, 2560, 67, 1, false, seed++);
 }
 
 TEST_P(Packed, RawRandomBlocks) {
@@ -213,6 +218,7 @@ TEST_P(PackedK, LongPrefillBatches) {
   for (int64_t n_tok : {kExactBatchTokens + 1, int64_t{133}})
     for (int threads : {1, 2}) check_packed(t, 50, 512, n_tok, threads, false, seed++);
   check_packed(t, 40, 2048, 80, 2, false, seed++);
+  if (t == TensorType::Q4_K) check_packed(t, 1090, 2560, 67, 1, false, seed++);  // several panels, as in Packed
   check_packed(t, 33, 512, 70, 2, true, seed++);
 }
 

@@ -36,6 +36,39 @@ using gguf::TensorType;
 
 PackedGemmFn g_dp_bf16 = nullptr;  // the avx512 set's BF16 packed GEMM
 
+// Tokens [t0, t1) in tiles of m (t1 - t0 a multiple of m), all row groups
+// of rows [r0, r0 + n_rows) of the packed matrix; at: the A tiles. With
+// stream, the call from token 0 prefetches the weights (a later call finds
+// them read already).
+void tiles(int m, int64_t t0, int64_t t1, int64_t n, const uint8_t* packed, int64_t r0, int64_t n_rows,
+           const uint8_t* at, float* y, int64_t ldy, bool stream) {
+  const size_t gb = static_cast<size_t>(n / 2) * 64;
+  configure_bf16(m);
+  for (int64_t g0 = 0; g0 < n_rows; g0 += 2 * kG) {
+    const uint8_t* pw = packed + ((r0 + g0) / kG) * gb;
+    const int64_t nr = n_rows - g0;
+    const size_t next = static_cast<size_t>(m * n) * 2;
+    int64_t t = t0;
+    for (; t + 2 * m <= t1; t += 2 * m) {
+      if (nr > kG) block<2, 2>(m, pw, gb, n, at + t * n * 2, next, y + g0 + t * ldy, ldy, nr, stream && t == 0, false);
+      else block<2, 1>(m, pw, gb, n, at + t * n * 2, next, y + g0 + t * ldy, ldy, nr, stream && t == 0, false);
+    }
+    if (t < t1) {
+      if (nr > kG) block<1, 2>(m, pw, gb, n, at + t * n * 2, next, y + g0 + t * ldy, ldy, nr, stream && t == 0, false);
+      else block<1, 1>(m, pw, gb, n, at + t * n * 2, next, y + g0 + t * ldy, ldy, nr, stream && t == 0, false);
+    }
+  }
+}
+
+// All n_tok tokens: full 16-token tiles, then one of the last n_tok % 16.
+// The caller releases the tiles.
+void tiles_all_tokens(int64_t n, const uint8_t* packed, int64_t r0, int64_t n_rows, const uint8_t* at, int64_t n_tok,
+                      float* y, int64_t ldy, bool stream) {
+  const int64_t full = n_tok / 16 * 16;
+  if (full > 0) tiles(16, 0, full, n, packed, r0, n_rows, at, y, ldy, stream);
+  if (n_tok > full) tiles(static_cast<int>(n_tok - full), full, n_tok, n, packed, r0, n_rows, at, y, ldy, stream);
+}
+
 // Whether rows of n columns go through tiles (all tokens: full 16-token
 // tiles and a last, lower one); otherwise the avx512 vdpbf16ps kernels take
 // the whole matrix, every batch.
@@ -59,11 +92,24 @@ void pg_bf16(int64_t n, const uint8_t* packed, int64_t r0, int64_t n_rows, const
     g_dp_bf16(n, packed, r0, n_rows, a, as, prep, n_tok, y, ldy);
     return;
   }
-  tiles_all_tokens(n, packed, r0, n_rows, tiles_after(prep, 0), n_tok, y, ldy, true);
+  const uint8_t* at = tiles_after(prep, 0);
+  if (n_tok <= 16) {  // one token tile: straight through, the weights streamed once
+    tiles_all_tokens(n, packed, r0, n_rows, at, n_tok, y, ldy, true);
+  } else {  // panels (amx_bf16_tiles.inc): the same sums, A tiles from L2
+    const size_t gb = static_cast<size_t>(n / 2) * 64;
+    for (int64_t g0 = 0; g0 < n_rows; g0 += kPanelRows) {
+      const int64_t nr = n_rows - g0 < kPanelRows ? n_rows - g0 : kPanelRows;
+      for (int64_t k0 = 0; k0 < n; k0 += kPanelCols) {
+        const int64_t kc = n - k0 < kPanelCols ? n - k0 : kPanelCols;
+        panel_all_tokens(n, k0, kc, packed + ((r0 + g0) / kG) * gb + k0 * 32, gb, nr, at, n_tok, y + g0, ldy);
+      }
+    }
+  }
   _tile_release();
 }
 
 #undef PO_STORE_RESULT
+#undef PO_LOAD_RESULT
 
 }  // namespace
 

@@ -149,19 +149,25 @@ size_t src_group_bytes(int64_t n) {
   return static_cast<size_t>(n / QK_K) * packed_k::q4_k_bytes(kG);
 }
 
-// Groups [g, g + n_groups) of the packed matrix -> a panel of BF16 groups
-// (n / 2 * 64 bytes each).
+// Columns [k0, k0 + kc) of groups [g, g + n_groups) of the packed matrix
+// (n columns) -> a panel of BF16 groups (kc / 2 * 64 bytes each). k0 and kc
+// are multiples of the source's block pair (Q4_0 / Q8_0: 64) or super-block
+// (Q4_K: 256).
 template <Src S>
-void dequant_groups(const uint8_t* packed, int64_t g, int64_t n_groups, int64_t n, uint8_t* panel) {
-  const size_t src_bytes = src_group_bytes<S>(n), gb = static_cast<size_t>(n / 2) * 64;
+void dequant_groups(const uint8_t* packed, int64_t g, int64_t n_groups, int64_t n, int64_t k0, int64_t kc,
+                    uint8_t* panel) {
+  const size_t src_bytes = src_group_bytes<S>(n), gb = static_cast<size_t>(kc / 2) * 64;
   for (int64_t i = 0; i < n_groups; ++i) {
     const uint8_t* src = packed + (g + i) * src_bytes;
     uint8_t* o = panel + i * gb;
     if constexpr (S == Src::Q4_0 || S == Src::Q8_0) {
       constexpr int kZ = S == Src::Q4_0 ? 4 : 8;
-      for (int64_t p = 0; p < n / (2 * QK); ++p) dequant_pair<kZ>(src + p * kB32PairBytes<kZ>, o + p * 2 * 16 * 64);
+      const int64_t p0 = k0 / (2 * QK);
+      for (int64_t p = 0; p < kc / (2 * QK); ++p)
+        dequant_pair<kZ>(src + (p0 + p) * kB32PairBytes<kZ>, o + p * 2 * 16 * 64);
     } else {
-      for (int64_t b = 0; b < n / QK_K; ++b) dequant_q4_k(src + b * packed_k::q4_k_bytes(kG), o + b * 128 * 64);
+      const int64_t b0 = k0 / QK_K;
+      for (int64_t b = 0; b < kc / QK_K; ++b) dequant_q4_k(src + (b0 + b) * packed_k::q4_k_bytes(kG), o + b * 128 * 64);
     }
   }
 }
@@ -202,27 +208,34 @@ size_t prep(int64_t n, const uint8_t* a, size_t as, int64_t n_tok, void* out) {
   return 0;
 }
 
-// Two 16-row groups at a time: dequantized into this thread's panel (L2),
-// then every token through the BF16 tiles.
+static_assert(kPanelCols % QK_K == 0, "panels hold whole Q4_K super-blocks");
+
+// A panel (kPanelRows x kPanelCols, amx_bf16_tiles.inc) at a time:
+// dequantized into this thread's scratch (L2), then every token through
+// the BF16 tiles.
 template <Src S>
 void gemm(int64_t n, const uint8_t* packed, int64_t r0, int64_t n_rows, const uint8_t* a, size_t as, const void* pr,
           int64_t n_tok, float* y, int64_t ldy) {
-  const size_t gb = static_cast<size_t>(n / 2) * 64;
-  uint8_t* panel = on_bf16(n_tok) ? t_panel.get(2 * gb) : nullptr;
+  const int64_t cols = n < kPanelCols ? n : kPanelCols;
+  uint8_t* panel = on_bf16(n_tok) ? t_panel.get(static_cast<size_t>(kPanelRows * cols) * 2) : nullptr;
   if (!panel) {  // a short batch, or no memory for a panel
     g_int8_gemm[static_cast<int>(S)](n, packed, r0, n_rows, a, as, pr, n_tok, y, ldy);
     return;
   }
   const uint8_t* at = tiles_after(pr, g_int8_prep[static_cast<int>(S)](n, a, as, n_tok, nullptr));
-  for (int64_t g0 = 0; g0 < n_rows; g0 += 2 * kG) {
-    const int64_t nr = n_rows - g0 < 2 * kG ? n_rows - g0 : 2 * kG;
-    dequant_groups<S>(packed, (r0 + g0) / kG, (nr + kG - 1) / kG, n, panel);
-    tiles_all_tokens(n, panel, 0, nr, at, n_tok, y + g0, ldy, false);
+  for (int64_t g0 = 0; g0 < n_rows; g0 += kPanelRows) {
+    const int64_t nr = n_rows - g0 < kPanelRows ? n_rows - g0 : kPanelRows;
+    for (int64_t k0 = 0; k0 < n; k0 += cols) {
+      const int64_t kc = n - k0 < cols ? n - k0 : cols;
+      dequant_groups<S>(packed, (r0 + g0) / kG, (nr + kG - 1) / kG, n, k0, kc, panel);
+      panel_all_tokens(n, k0, kc, panel, static_cast<size_t>(kc / 2) * 64, nr, at, n_tok, y + g0, ldy);
+    }
   }
   _tile_release();
 }
 
 #undef PO_STORE_RESULT
+#undef PO_LOAD_RESULT
 
 }  // namespace
 
