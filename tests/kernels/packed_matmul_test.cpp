@@ -208,6 +208,9 @@ TEST_P(PackedK, PrefillBatches) {
   uint32_t seed = 140;
   for (int64_t n_tok : {32, 35, 48})
     for (int threads : {1, 2}) check_packed(t, 50, 512, n_tok, threads, false, seed++);
+  // 8192 columns: the amx set's INT8 tiles unpack 3 groups per panel, so
+  // row chunks of 64 and 36 rows take two panels and a partial one.
+  check_packed(t, 100, 8192, 35, 1, false, seed++);
 }
 
 // Long prompts (the amx set's BF16 tiles for Q4_K), including
