@@ -101,7 +101,8 @@ void pg_bf16(int64_t n, const uint8_t* packed, int64_t r0, int64_t n_rows, const
       const int64_t nr = n_rows - g0 < kPanelRows ? n_rows - g0 : kPanelRows;
       for (int64_t k0 = 0; k0 < n; k0 += kPanelCols) {
         const int64_t kc = n - k0 < kPanelCols ? n - k0 : kPanelCols;
-        panel_all_tokens(n, k0, kc, packed + ((r0 + g0) / kG) * gb + k0 * 32, gb, nr, at, n_tok, y + g0, ldy);
+        panel_all_tokens(n, k0, kc, packed + ((r0 + g0) / kG) * gb + k0 * 32, gb, nr, at, n_tok, y + g0, ldy,
+                         true);
       }
     }
   }
