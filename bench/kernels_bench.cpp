@@ -130,6 +130,7 @@ void attention(benchmark::State& state, const std::string& set, int64_t n_tok, i
   for (auto& x : k) x = kernels::fp32_to_fp16(nd(rng));
   for (auto& x : v) x = kernels::fp32_to_fp16(nd(rng));
   kernels::AttnTile a{q.data(), n_q * hd, n_tok, n_q, k.data(), v.data(), hd, depth + 1, hd, 0.125f, out.data(), n_q * hd};
+  a.bf16_ok = n_tok > 1;  // as for a long prompt of a quantized model (the amx set's BF16 tiles)
   for (auto _ : state) {
     kernels::attention_f16_with(*ks, a);
     benchmark::DoNotOptimize(out.data());
@@ -155,7 +156,7 @@ void register_all() {
   add_stream(TensorType::Q4_0, 2048, 2048, 1);
   add_stream(TensorType::Q4_0, 2048, 8192, 1);
   for (const kernels::KernelSet* k : kernels::available_kernel_sets())
-    for (int64_t n_tok : {1, 64}) {
+    for (int64_t n_tok : {1, 16, 64}) {
       const std::string set = k->name;
       const std::string name = "attn_tok" + std::to_string(n_tok) + "_depth2048/" + set;
       benchmark::RegisterBenchmark(name.c_str(), [=](benchmark::State& st) { attention(st, set, n_tok, 2048); })

@@ -30,6 +30,10 @@ struct AttnTile {
   // speculative verification batches, which must reproduce decode bit for
   // bit); off, a kernel may use a faster tile-wide summation order.
   bool exact = false;
+  // The caller accepts q, k, softmax weights and v rounded to BF16 (long
+  // prompts of models whose matmuls round as much; KernelSet::bf16_attention
+  // says whether a set's kernel then does).
+  bool bf16_ok = false;
 };
 // Scratch floats an attention kernel may use for the scores of a tile.
 int64_t attention_scratch(const AttnTile& a);

@@ -69,6 +69,13 @@ struct KernelSet {
   // (amx: Q4_0, Q8_0 and Q4_K prefill on AMX-BF16 tiles) instead of multiplying
   // the 8-bit activation blocks as integers: as precise, another rounding.
   bool bf16_prefill[kMaxTypes] = {};
+  // Tokens per attention call the set wants for batches of more than
+  // kExactBatchTokens tokens (0: 16 query rows per call, as decode's tiles),
+  // and whether calls that allow it (AttnTile::bf16_ok) round q, k, p and v
+  // to BF16 (amx: attention on AMX-BF16 tiles, 16 tokens per call so K and
+  // V convert once for 64 query rows).
+  int attn_tokens = 0;
+  bool bf16_attention = false;
 };
 
 // The scalar reference set (always available).

@@ -56,6 +56,7 @@ class Lfm2Model {
   Lfm2Config cfg_;
   Lfm2Weights w_;
   std::vector<float> inv_freq_;
+  bool bf16_attention_ok_ = false;  // layer weights round at least as much as BF16 (see from_file)
 };
 
 }  // namespace pocketops::model

@@ -2,6 +2,7 @@
 // (odd lengths, several query-group sizes, extreme scores, non-64 head sizes).
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <random>
 #include <vector>
@@ -34,22 +35,53 @@ void check_attention(int64_t n_tok, int64_t n_q, int64_t hd, int64_t npos0, int6
   AttnTile a{q.data(), q_stride, n_tok, n_q, k.data(), v.data(), kv_stride, npos0, hd, scale, ref.data(), out_stride};
   std::vector<float> sc(attention_scratch(a));
   attention_f16_scalar(a, sc.data());
-  for (const KernelSet* ks : available_kernel_sets()) {
-    std::vector<float> out(out_len, 777.f);
-    a.out = out.data();
-    attention_f16_with(*ks, a);
-    for (int64_t t = 0; t < n_tok; ++t) {
-      for (int64_t i = n_q * hd; i < out_stride && t * out_stride + i < out_len; ++i)
-        ASSERT_EQ(out[t * out_stride + i], 777.f) << "wrote between tokens' rows";
-      for (int64_t i = 0; i < n_q * hd; ++i) {
-        const float r = ref[t * out_stride + i], o = out[t * out_stride + i];
-        ASSERT_NEAR(o, r, 2e-5f * (1.f + std::fabs(r)) * std::sqrt(static_cast<float>(npos0 + t)) + 1e-5f)
-            << ks->name << " n_tok=" << n_tok << " n_q=" << n_q << " hd=" << hd << " npos0=" << npos0 << " t=" << t
-            << " i=" << i;
+  // A set that rounds q, k, p and v to BF16 (KernelSet::bf16_attention, for
+  // calls that need not be exact): each score moves by up to 2^-8 of
+  // scale * sum_d |q_d k_d| (two 2^-9 roundings), each weight and value by
+  // 2^-9 relative; the output by that times the largest visible |v|.
+  auto bf16_tol = [&](int64_t t, int64_t h) {
+    const float* qh = q.data() + t * q_stride + h * hd;
+    double smax = 0, vmax = 0;
+    for (int64_t j = 0; j < npos0 + t; ++j) {
+      double s = 0;
+      for (int64_t e = 0; e < hd; ++e) {
+        s += std::fabs(qh[e] * fp16_to_fp32(k[j * kv_stride + e]));
+        vmax = std::max<double>(vmax, std::fabs(fp16_to_fp32(v[j * kv_stride + e])));
       }
+      smax = std::max(smax, s * scale);
     }
-    for (int i = 0; i < 3; ++i) ASSERT_EQ(out[out_len - 3 + i], 777.f) << "wrote past the output";
-  }
+    return static_cast<float>((3.0 / 512 + 2.0 * smax / 256) * vmax + 1e-5);
+  };
+  // Every set as the model calls it for prompts of F32 / F16 models, and
+  // for sets that may round to BF16: allowed to, and allowed but exact.
+  struct Mode {
+    bool bf16_ok, exact;
+  };
+  for (const KernelSet* ks : available_kernel_sets())
+    for (Mode mode : {Mode{false, false}, Mode{true, false}, Mode{true, true}}) {
+      if (mode.bf16_ok && !ks->bf16_attention) continue;  // the same kernels as without
+      const bool exact = mode.exact || !mode.bf16_ok;     // a tight bound
+      std::vector<float> out(out_len, 777.f);
+      a.out = out.data();
+      a.exact = mode.exact;
+      a.bf16_ok = mode.bf16_ok;
+      attention_f16_with(*ks, a);
+      for (int64_t t = 0; t < n_tok; ++t) {
+        for (int64_t i = n_q * hd; i < out_stride && t * out_stride + i < out_len; ++i)
+          ASSERT_EQ(out[t * out_stride + i], 777.f) << "wrote between tokens' rows";
+        std::vector<float> loose(n_q, 0.f);
+        if (ks->bf16_attention && !exact)
+          for (int64_t h = 0; h < n_q; ++h) loose[h] = bf16_tol(t, h);
+        for (int64_t i = 0; i < n_q * hd; ++i) {
+          const float r = ref[t * out_stride + i], o = out[t * out_stride + i];
+          const float tight = 2e-5f * (1.f + std::fabs(r)) * std::sqrt(static_cast<float>(npos0 + t)) + 1e-5f;
+          ASSERT_NEAR(o, r, std::max(tight, loose[i / hd]))
+              << ks->name << (mode.exact ? " exact" : "") << (mode.bf16_ok ? " bf16_ok" : "") << " n_tok=" << n_tok << " n_q=" << n_q << " hd=" << hd
+              << " npos0=" << npos0 << " t=" << t << " i=" << i;
+        }
+      }
+      for (int i = 0; i < 3; ++i) ASSERT_EQ(out[out_len - 3 + i], 777.f) << "wrote past the output";
+    }
 }
 
 TEST(Attention, MatchesScalar) {
@@ -77,6 +109,16 @@ TEST(Attention, CausalTokenTilesMatchScalar) {
       for (int64_t npos0 : {1, 9, 300}) check_attention(n_tok, n_q, 64, npos0, 448, 1.f, seed++);
   check_attention(5, 2, 24, 9, 3, 1.f, seed++);
   check_attention(3, 4, 128, 21, 0, 1.f, seed++);
+}
+
+TEST(Attention, LongPromptTilesMatchScalar) {
+  // the tiles of long prompts (the amx set's BF16 tiles: 16 tokens per
+  // call, several calls' worth here, partial 16- and 32-position blocks)
+  uint32_t seed = 300;
+  for (int64_t n_tok : {8, 16, 21, 40})
+    for (int64_t npos0 : {1, 17, 300, 1000}) check_attention(n_tok, 4, 64, npos0, 448, 1.f, seed++);
+  check_attention(16, 1, 64, 33, 0, 1.f, seed++);
+  check_attention(16, 9, 64, 70, 0, 1.f, seed++);
 }
 
 TEST(Attention, PeakedScoresStayFinite) {

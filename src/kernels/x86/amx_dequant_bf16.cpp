@@ -58,14 +58,6 @@ thread_local Scratch t_panel;
 // (pp72, docs/performance.md round 17).
 bool on_bf16(int64_t n_tok) { return n_tok > kExactBatchTokens; }
 
-// 16 lanes of x and 16 of y (one per row) -> the rows' (x, y) bf16 pairs:
-// lane r = bf16(x[r]) | bf16(y[r]) << 16, rounded to nearest even.
-inline __m512i bf16_pairs(__m512 x, __m512 y) {
-  const __m512i idx = _mm512_set_epi16(31, 15, 30, 14, 29, 13, 28, 12, 27, 11, 26, 10, 25, 9, 24, 8, 23, 7, 22, 6, 21,
-                                       5, 20, 4, 19, 3, 18, 2, 17, 1, 16, 0);
-  return _mm512_permutexvar_epi16(idx, (__m512i)_mm512_cvtne2ps_pbh(y, x));
-}
-
 // Bits [kS, kS + width) of each dword of v (kMask: the width) as floats,
 // times d, plus c (the offset or min times its scale), rounded once: exact
 // for Q4_0 / Q8_0 (a 4- or 8-bit integer times an fp16).

@@ -17,26 +17,7 @@
 namespace pocketops::kernels::x86 {
 namespace {
 
-// exp(x) for 16 floats: x = n ln2 + r, |r| <= ln2/2, degree-7 Taylor in r,
-// scaled by 2^n with vscalefps (handles overflow to inf and underflow to 0).
-// Relative error ~2 ulp; NaN propagates.
-inline __m512 exp512(__m512 x) {
-  x = _mm512_min_ps(_mm512_set1_ps(88.8f), x);
-  x = _mm512_max_ps(_mm512_set1_ps(-104.f), x);
-  const __m512 n = _mm512_roundscale_ps(_mm512_mul_ps(x, _mm512_set1_ps(1.44269504088896341f)),
-                                        _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
-  __m512 r = _mm512_fnmadd_ps(n, _mm512_set1_ps(0.693145751953125f), x);
-  r = _mm512_fnmadd_ps(n, _mm512_set1_ps(1.428606765330187e-06f), r);
-  __m512 p = _mm512_set1_ps(1.f / 5040.f);
-  p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.f / 720.f));
-  p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.f / 120.f));
-  p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.f / 24.f));
-  p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.f / 6.f));
-  p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(0.5f));
-  p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.f));
-  p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.f));
-  return _mm512_scalef_ps(p, n);
-}
+#include "kernels/x86/avx512_math.inc"  // exp512, ldh, transpose16
 
 void swiglu512(const float* g, const float* u, float* y, int64_t n) {
   int64_t i = 0;
@@ -54,7 +35,6 @@ void swiglu512(const float* g, const float* u, float* y, int64_t n) {
   }
 }
 
-inline __m512 ldh(const uint16_t* p) { return _mm512_cvtph_ps(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(p))); }
 
 constexpr int kMaxQ = 8;
 
@@ -239,39 +219,6 @@ void attn_tile64(const AttnTile& a, float* scores) {
     case 1: pv64<1>(a, scores, ns, i0, npos[i0], inv + i0); break;
     default: break;
   }
-}
-
-// r[i] = column i of the 16 x 16 matrix whose rows were r[0..15] (64
-// shuffles).
-inline void transpose16(__m512 (&r)[16]) {
-  __m512 t[16];
-#pragma GCC unroll 8
-  for (int i = 0; i < 8; ++i) {
-    t[2 * i] = _mm512_unpacklo_ps(r[2 * i], r[2 * i + 1]);
-    t[2 * i + 1] = _mm512_unpackhi_ps(r[2 * i], r[2 * i + 1]);
-  }
-  // r[4i + e], 128-bit lane L: element 4L + e of rows 4i .. 4i+3
-#pragma GCC unroll 4
-  for (int i = 0; i < 4; ++i) {
-    const __m512d a = _mm512_castps_pd(t[4 * i]), b = _mm512_castps_pd(t[4 * i + 2]);
-    const __m512d c = _mm512_castps_pd(t[4 * i + 1]), d = _mm512_castps_pd(t[4 * i + 3]);
-    r[4 * i] = _mm512_castpd_ps(_mm512_unpacklo_pd(a, b));
-    r[4 * i + 1] = _mm512_castpd_ps(_mm512_unpackhi_pd(a, b));
-    r[4 * i + 2] = _mm512_castpd_ps(_mm512_unpacklo_pd(c, d));
-    r[4 * i + 3] = _mm512_castpd_ps(_mm512_unpackhi_pd(c, d));
-  }
-  __m512 o[16];
-#pragma GCC unroll 4
-  for (int e = 0; e < 4; ++e) {
-    const __m512 x0 = _mm512_shuffle_f32x4(r[e], r[4 + e], 0x44), x1 = _mm512_shuffle_f32x4(r[e], r[4 + e], 0xEE);
-    const __m512 y0 = _mm512_shuffle_f32x4(r[8 + e], r[12 + e], 0x44), y1 = _mm512_shuffle_f32x4(r[8 + e], r[12 + e], 0xEE);
-    o[e] = _mm512_shuffle_f32x4(x0, y0, 0x88);
-    o[4 + e] = _mm512_shuffle_f32x4(x0, y0, 0xDD);
-    o[8 + e] = _mm512_shuffle_f32x4(x1, y1, 0x88);
-    o[12 + e] = _mm512_shuffle_f32x4(x1, y1, 0xDD);
-  }
-#pragma GCC unroll 16
-  for (int i = 0; i < 16; ++i) r[i] = o[i];
 }
 
 // Head size 64 and exactly kTileQ = 16 query rows (row i: token i / n_q,

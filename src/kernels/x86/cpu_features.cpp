@@ -65,6 +65,7 @@ void fill_amx(KernelSet& k) {
   x86::fill_amx_packed_k(k);
   x86::fill_amx_dequant_bf16(k);
   x86::fill_amx_bf16(k);
+  x86::fill_amx_attention(k);
 }
 
 }  // namespace

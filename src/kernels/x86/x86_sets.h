@@ -55,6 +55,7 @@ void fill_amx_packed(KernelSet& k);    // amx_packed.cpp: AMX tiles over the avx
 void fill_amx_packed_k(KernelSet& k);  // amx_packed_k.cpp: the same over the avx512 Q4_K / Q5_K / Q6_K layout
 void fill_amx_bf16(KernelSet& k);      // amx_bf16_packed.cpp: AMX-BF16 tiles over the packed BF16 layout
 void fill_amx_dequant_bf16(KernelSet& k);  // amx_dequant_bf16.cpp: after fill_amx_packed(_k), long Q4_0 / Q8_0 / Q4_K prompts on BF16 tiles
+void fill_amx_attention(KernelSet& k);  // amx_attention.cpp: after fill_avx512_rows, long-prompt attention on BF16 tiles
 void fill_avx2_packed_16bit(KernelSet& k);    // avx2_packed_16bit.cpp (F16, BF16)
 void fill_avx512_rows(KernelSet& k);    // avx512_rows.cpp
 void fill_avx2_rows(KernelSet& k);      // avx2_rows.cpp
