@@ -5,6 +5,7 @@
 #include <cstdint>
 
 #include "kernels/dispatch.h"
+#include "kernels/scratch_pages.h"  // scratch.inc's memory (included inside the ISA files' namespaces)
 
 namespace pocketops::kernels::x86 {
 
