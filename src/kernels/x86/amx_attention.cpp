@@ -1,16 +1,16 @@
 // AMX-BF16 attention for the query tiles of long prompts (amx set; calls
 // that accept BF16 rounding and need not reproduce decode: AttnTile::bf16_ok
-// on, exact off, 8 or more tokens, head size 64). Per call (one KV head, its n_q query heads): K and V of the
-// visible positions are converted once to BF16 B tiles (K transposed: a
-// tile row holds one pair of dimensions of 16 positions; V: a row holds one
-// pair of positions of 16 dimensions); each head's queries are A tiles (a
-// row per token); the scores Q K^T come out of the tiles in fp32; softmax
-// runs on them with AVX-512 and writes P back as BF16 A tiles; P V
-// accumulates in four result tiles (64 dimensions). q, k, p and v are
-// rounded to BF16 (an 8-bit significand), every sum is fp32: the
-// float-activation bound of the conformance fixtures, as for the long-batch
-// GEMMs (KernelSet::bf16_attention). Everything else goes to the avx512
-// set's kernel.
+// on, exact off, 8 or more tokens, head size 64). Per call (one KV head,
+// its n_q query heads): K and V of the visible positions are converted once
+// to BF16 B tiles (K transposed: a tile row holds one pair of dimensions of
+// 16 positions; V: a row holds one pair of positions of 16 dimensions);
+// each head's queries are A tiles (a row per token); the scores Q K^T come
+// out of the tiles in fp32; softmax runs on them with AVX-512 and writes P
+// back as BF16 A tiles; P V accumulates in four result tiles (64
+// dimensions). q, k, p and v are rounded to BF16 (an 8-bit significand),
+// every sum is fp32; the model allows it only for models whose matmuls
+// round as much (KernelSet::bf16_attention, docs/kernels.md "AMX
+// attention"). Everything else goes to the avx512 set's kernel.
 #if defined(__x86_64__)
 #pragma GCC diagnostic ignored "-Wuninitialized"
 #if !defined(__clang__)  // a GCC-only warning
