@@ -97,14 +97,9 @@ void pg_bf16(int64_t n, const uint8_t* packed, int64_t r0, int64_t n_rows, const
     tiles_all_tokens(n, packed, r0, n_rows, at, n_tok, y, ldy, true);
   } else {  // panels (amx_bf16_tiles.inc): the same sums, A tiles from L2
     const size_t gb = static_cast<size_t>(n / 2) * 64;
-    for (int64_t g0 = 0; g0 < n_rows; g0 += kPanelRows) {
-      const int64_t nr = n_rows - g0 < kPanelRows ? n_rows - g0 : kPanelRows;
-      for (int64_t k0 = 0; k0 < n; k0 += kPanelCols) {
-        const int64_t kc = n - k0 < kPanelCols ? n - k0 : kPanelCols;
-        panel_all_tokens(n, k0, kc, packed + ((r0 + g0) / kG) * gb + k0 * 32, gb, nr, at, n_tok, y + g0, ldy,
-                         true);
-      }
-    }
+    for_each_panel(n, n_rows, [&](int64_t g0, int64_t nr, int64_t k0, int64_t kc) {
+      panel_all_tokens(n, k0, kc, packed + ((r0 + g0) / kG) * gb + k0 * 32, gb, nr, at, n_tok, y + g0, ldy, true);
+    });
   }
   _tile_release();
 }

@@ -215,14 +215,10 @@ void gemm(int64_t n, const uint8_t* packed, int64_t r0, int64_t n_rows, const ui
     return;
   }
   const uint8_t* at = tiles_after(pr, g_int8_prep[static_cast<int>(S)](n, a, as, n_tok, nullptr));
-  for (int64_t g0 = 0; g0 < n_rows; g0 += kPanelRows) {
-    const int64_t nr = n_rows - g0 < kPanelRows ? n_rows - g0 : kPanelRows;
-    for (int64_t k0 = 0; k0 < n; k0 += cols) {
-      const int64_t kc = n - k0 < cols ? n - k0 : cols;
-      dequant_groups<S>(packed, (r0 + g0) / kG, (nr + kG - 1) / kG, n, k0, kc, panel);
-      panel_all_tokens(n, k0, kc, panel, static_cast<size_t>(kc / 2) * 64, nr, at, n_tok, y + g0, ldy, false);
-    }
-  }
+  for_each_panel(n, n_rows, [&](int64_t g0, int64_t nr, int64_t k0, int64_t kc) {
+    dequant_groups<S>(packed, (r0 + g0) / kG, (nr + kG - 1) / kG, n, k0, kc, panel);
+    panel_all_tokens(n, k0, kc, panel, static_cast<size_t>(kc / 2) * 64, nr, at, n_tok, y + g0, ldy, false);
+  });
   _tile_release();
 }
 
