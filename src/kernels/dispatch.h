@@ -43,6 +43,10 @@ using PackedGemmFn = void (*)(int64_t n, const uint8_t* packed, int64_t r0, int6
 // tokens (scores: attention_scratch(a) floats), SwiGLU.
 using AttnF16Fn = void (*)(const AttnTile& a, float* scores);
 using SwigluFn = void (*)(const float* g, const float* u, float* y, int64_t n);
+// Wrapping sum of `words` 64-bit words with the set's widest loads: the
+// read-bandwidth probe (bandwidth.h), so the decode roofline is what this
+// CPU's vector loads can stream, as in /work/shared/perf's AVX-512 probe.
+using ReadSumFn = uint64_t (*)(const uint64_t* p, size_t words);
 
 // Batches of up to this many tokens give every token exactly (bit for bit)
 // the result a single-token call gives it, in every kernel set: speculative
@@ -64,6 +68,7 @@ struct KernelSet {
   PackedRowFn packed_row[kMaxTypes] = {};  // optional
   AttnF16Fn attn_f16 = nullptr;  // optional (scalar reference otherwise)
   SwigluFn swiglu = nullptr;
+  ReadSumFn read_sum = nullptr;  // optional (a scalar loop otherwise)
   // Batches of more than kExactBatchTokens tokens over packed weights of
   // this type round weights and activations to BF16 for their products
   // (amx: Q4_0, Q8_0 and Q4_K prefill on AMX-BF16 tiles) instead of multiplying
