@@ -68,6 +68,7 @@ const KernelSet* avxvnni_kernels() { return nullptr; }
 const KernelSet* avx512vnni_kernels() { return nullptr; }
 const KernelSet* avx512_kernels() { return nullptr; }
 const KernelSet* amx_kernels() { return nullptr; }
+const KernelSet* avx512_dpbf16_kernels() { return nullptr; }
 #endif
 #if !defined(__aarch64__)
 // Only aarch64 builds compile the arm/ sources.

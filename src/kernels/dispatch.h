@@ -108,6 +108,10 @@ const KernelSet* avxvnni_kernels();     // + AVX-VNNI (Alder Lake and later clie
 const KernelSet* avx512vnni_kernels();  // + AVX-512 F/BW/VL/DQ/VNNI (Cascade Lake, Ice Lake)
 const KernelSet* avx512_kernels();      // + AVX512-BF16 (Zen 4, Sapphire Rapids)
 const KernelSet* amx_kernels();         // + AMX-TILE/AMX-INT8 tiles for multi-token GEMM (Sapphire Rapids and later)
+// The avx512 set as on AMD, vdpbf16ps for packed BF16 weights, where the
+// avx512 set itself keeps FMAs (Intel): for tests, so that kernel is checked
+// on every host with AVX512-BF16. nullptr elsewhere; not in available_kernel_sets().
+const KernelSet* avx512_dpbf16_kernels();
 const KernelSet* neon_kernels();          // aarch64 Advanced SIMD (every ARMv8 CPU)
 const KernelSet* neon_dotprod_kernels();  // + SDOT (ARMv8.2 dotprod: Neoverse N1, Cortex-A76 and later)
 

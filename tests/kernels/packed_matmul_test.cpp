@@ -57,7 +57,9 @@ void check_packed(TensorType t, int64_t rows, int64_t cols, int64_t n_tok, int t
   for (int64_t r = 0; r < rows; ++r) dequantize_row(t, wq.data() + r * m.row_stride, wd.data() + r * cols, cols);
 
   int tested = 0;
-  for (const KernelSet* ks : available_kernel_sets()) {
+  std::vector<const KernelSet*> sets = available_kernel_sets();
+  if (const KernelSet* dp = avx512_dpbf16_kernels()) sets.push_back(dp);  // vdpbf16ps where avx512 skips it
+  for (const KernelSet* ks : sets) {
     Matrix pm = m;
     auto buf = pack_matrix_with(*ks, pm);
     if (!buf) continue;

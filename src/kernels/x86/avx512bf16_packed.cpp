@@ -72,10 +72,17 @@ float vd_bf16_512(int64_t n, const void* vw, const void* va) {
 
 }  // namespace
 
-void fill_avx512_bf16(KernelSet& k) {
+// packed_dp false keeps the FMA tiles of avx512_packed_16bit.cpp for packed
+// BF16 weights (the caller decides per vendor, cpu_features.cpp): on an
+// Emerald Rapids Xeon without AMX, vdpbf16ps issued at ~1.25 per ns per core
+// against ~5.2 512-bit FMAs (40 against 84 G multiply-adds per second), so
+// the FMA tiles were faster at every batch size (1.2B BF16: pp512 58-67 ->
+// 97-100 tok/s, verify 8 1.69 -> 1.46x, decode the same); on Zen 4
+// vdpbf16ps prefill is ~1.5x the FMA tiles.
+void fill_avx512_bf16(KernelSet& k, bool packed_dp) {
   const int b = static_cast<int>(TensorType::BF16);
   k.vec_dot[b] = vd_bf16_512;
-  if (k.pack[b]) {  // same packed layout (avx512_packed_16bit.cpp), BF16 activations as they are
+  if (packed_dp && k.pack[b]) {  // same packed layout (avx512_packed_16bit.cpp), BF16 activations as they are
     k.packed_gemm[b] = pg_bf16_dp;
     k.packed_prep[b] = prep_none;
   }

@@ -54,13 +54,18 @@ bool has_amx() {
   return syscall(SYS_arch_prctl, kReqXcompPerm, kXfeatureXtiledata) == 0;
 }
 
+// The avx512 set: packed BF16 weights through vdpbf16ps except on Intel,
+// whose cores issue it at half the FMA rate (fill_avx512_bf16).
 void fill_avx512_with_bf16(KernelSet& k) {
   x86::fill_avx512_kernels(k);
-  x86::fill_avx512_bf16(k);
+  x86::fill_avx512_bf16(k, !x86::intel_cpu());
 }
 
 void fill_amx(KernelSet& k) {
-  fill_avx512_with_bf16(k);
+  x86::fill_avx512_kernels(k);
+  // vdpbf16ps under the BF16 tiles: amx_bf16_packed.cpp falls back to it for
+  // shapes off the tiles (its prep writes no float rows for the FMA tiles)
+  x86::fill_avx512_bf16(k, true);
   x86::fill_amx_packed(k);
   x86::fill_amx_packed_k(k);
   x86::fill_amx_dequant_bf16(k);
@@ -94,6 +99,16 @@ const KernelSet* avx512vnni_kernels() {
 
 const KernelSet* avx512_kernels() {
   static const KernelSet* k = has_avx512_bf16() ? make_kernel_set("avx512", fill_avx512_with_bf16) : nullptr;
+  return k;
+}
+
+const KernelSet* avx512_dpbf16_kernels() {
+  static const KernelSet* k = has_avx512_bf16() && x86::intel_cpu()
+                                  ? make_kernel_set("avx512-dpbf16", [](KernelSet& s) {
+                                      x86::fill_avx512_kernels(s);
+                                      x86::fill_avx512_bf16(s, true);
+                                    })
+                                  : nullptr;
   return k;
 }
 

@@ -48,7 +48,9 @@ size_t prep_bf16_rows(int64_t n, const uint8_t* a, size_t as, int64_t n_tok, voi
 void fill_avx2_kernels(KernelSet& k);
 void fill_avxvnni_kernels(KernelSet& k);  // avxvnni_kernels.cpp: the avx2 set with AVX-VNNI dots
 void fill_avx512_kernels(KernelSet& k);  // the avx512vnni set
-void fill_avx512_bf16(KernelSet& k);     // avx512bf16_packed.cpp: on top of it, the avx512 set
+// avx512bf16_packed.cpp: on top of it, the avx512 set (packed_dp: also the
+// packed BF16 GEMM, not only the row dot)
+void fill_avx512_bf16(KernelSet& k, bool packed_dp);
 void fill_avx512_packed(KernelSet& k);  // avx512_packed.cpp
 void fill_avx512_packed_k(KernelSet& k);  // avx512_packed_k.cpp (Q4_K, Q5_K, Q6_K)
 void fill_avx512_packed_16bit(KernelSet& k);  // avx512_packed_16bit.cpp
