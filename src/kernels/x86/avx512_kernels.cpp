@@ -51,7 +51,8 @@ uint64_t read_sum_512(const uint64_t* p, size_t words) {
     s2 = _mm512_add_epi64(s2, _mm512_loadu_si512(p + i + 16));
     s3 = _mm512_add_epi64(s3, _mm512_loadu_si512(p + i + 24));
   }
-  uint64_t s = static_cast<uint64_t>(_mm512_reduce_add_epi64(_mm512_add_epi64(_mm512_add_epi64(s0, s1), _mm512_add_epi64(s2, s3))));
+  const __m512i all = _mm512_add_epi64(_mm512_add_epi64(s0, s1), _mm512_add_epi64(s2, s3));
+  uint64_t s = static_cast<uint64_t>(_mm512_reduce_add_epi64(all));
   for (; i < words; ++i) s += p[i];
   return s;
 }
