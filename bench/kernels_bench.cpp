@@ -42,9 +42,18 @@ kernels::ThreadPool& pool() {
   return p;
 }
 
+// The sets to measure: every available one, and on Intel the avx512 set
+// with vdpbf16ps for BF16 weights (the avx512 set itself keeps FMAs there),
+// so the two can still be compared (BF16 rows under "avx512-dpbf16").
+std::vector<const kernels::KernelSet*> bench_sets() {
+  std::vector<const kernels::KernelSet*> v = kernels::available_kernel_sets();
+  if (const kernels::KernelSet* dp = kernels::avx512_dpbf16_kernels()) v.push_back(dp);
+  return v;
+}
+
 // The kernel set named `set`, or null after marking the benchmark skipped.
 const kernels::KernelSet* find_set(benchmark::State& state, const std::string& set) {
-  for (const kernels::KernelSet* k : kernels::available_kernel_sets())
+  for (const kernels::KernelSet* k : bench_sets())
     if (k->name == set) return k;
   state.SkipWithError(("kernel set not available: " + set).c_str());
   return nullptr;
@@ -180,8 +189,9 @@ void register_all() {
                           {"prefill512_2048x8192", 2048, 8192, 512}};
   for (const Shape& s : shapes) {
     for (TensorType t : types) {
-      for (const kernels::KernelSet* k : kernels::available_kernel_sets()) {
+      for (const kernels::KernelSet* k : bench_sets()) {
         const std::string set = k->name;
+        if (k == kernels::avx512_dpbf16_kernels() && t != TensorType::BF16) continue;  // only BF16 differs
         // row-major file layout, and the packed layout when the set has one
         for (bool packed : {false, true}) {
           if (packed && !k->pack[static_cast<int>(t)]) continue;
