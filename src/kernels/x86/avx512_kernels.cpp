@@ -51,8 +51,12 @@ uint64_t read_sum_512(const uint64_t* p, size_t words) {
     s2 = _mm512_add_epi64(s2, _mm512_loadu_si512(p + i + 16));
     s3 = _mm512_add_epi64(s3, _mm512_loadu_si512(p + i + 24));
   }
-  const __m512i all = _mm512_add_epi64(_mm512_add_epi64(s0, s1), _mm512_add_epi64(s2, s3));
-  uint64_t s = static_cast<uint64_t>(_mm512_reduce_add_epi64(all));
+  // lanes summed as unsigned (_mm512_reduce_add_epi64 adds as signed long
+  // long: overflow, undefined, in GCC's header)
+  alignas(64) uint64_t lanes[8];
+  _mm512_store_si512(lanes, _mm512_add_epi64(_mm512_add_epi64(s0, s1), _mm512_add_epi64(s2, s3)));
+  uint64_t s = 0;
+  for (uint64_t v : lanes) s += v;
   for (; i < words; ++i) s += p[i];
   return s;
 }
