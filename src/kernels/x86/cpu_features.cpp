@@ -61,11 +61,17 @@ void fill_avx512_with_bf16(KernelSet& k) {
   x86::fill_avx512_bf16(k, !x86::intel_cpu());
 }
 
-void fill_amx(KernelSet& k) {
+// The avx512 set with vdpbf16ps for packed BF16 on every vendor: beneath
+// the amx set's BF16 tiles (amx_bf16_packed.cpp falls back to it for shapes
+// off the tiles; its prep writes no float rows for the FMA tiles), and the
+// test-only avx512-dpbf16 set.
+void fill_avx512_dp(KernelSet& k) {
   x86::fill_avx512_kernels(k);
-  // vdpbf16ps under the BF16 tiles: amx_bf16_packed.cpp falls back to it for
-  // shapes off the tiles (its prep writes no float rows for the FMA tiles)
   x86::fill_avx512_bf16(k, true);
+}
+
+void fill_amx(KernelSet& k) {
+  fill_avx512_dp(k);
   x86::fill_amx_packed(k);
   x86::fill_amx_packed_k(k);
   x86::fill_amx_dequant_bf16(k);
@@ -103,12 +109,8 @@ const KernelSet* avx512_kernels() {
 }
 
 const KernelSet* avx512_dpbf16_kernels() {
-  static const KernelSet* k = has_avx512_bf16() && x86::intel_cpu()
-                                  ? make_kernel_set("avx512-dpbf16", [](KernelSet& s) {
-                                      x86::fill_avx512_kernels(s);
-                                      x86::fill_avx512_bf16(s, true);
-                                    })
-                                  : nullptr;
+  static const KernelSet* k =
+      has_avx512_bf16() && x86::intel_cpu() ? make_kernel_set("avx512-dpbf16", fill_avx512_dp) : nullptr;
   return k;
 }
 
