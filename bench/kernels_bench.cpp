@@ -51,7 +51,10 @@ kernels::ThreadPool& pool() {
 // moves a few percent, so A/B comparisons of kernels (alternating two
 // builds) resolve differences of ~3%.
 int best_of() {
-  static const int n = std::getenv("POCKETOPS_BENCH_BEST") ? std::max(1, std::atoi(std::getenv("POCKETOPS_BENCH_BEST"))) : 0;
+  static const int n = [] {
+    const char* env = std::getenv("POCKETOPS_BENCH_BEST");
+    return env ? std::max(1, std::atoi(env)) : 0;
+  }();
   return n;
 }
 
