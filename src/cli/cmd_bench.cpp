@@ -254,6 +254,7 @@ int run_bench(int argc, char** argv) {
   }
   const std::string mt = model_type(eng->file());
   const std::string kset = pocketops::kernels::active_kernels().name;
+  const std::string cpu_note = pocketops::kernels::unused_cpu_features();
   if (json) {
     nlohmann::ordered_json j;
     j["model"] = path;
@@ -261,6 +262,7 @@ int run_bench(int argc, char** argv) {
     j["file_mib"] = eng->file().file_size() / 1048576.0;
     j["threads"] = pool.size();
     j["kernels"] = kset;
+    if (!cpu_note.empty()) j["cpu_note"] = cpu_note;
     j["depth"] = depth;
     j["pp_tokens"] = p;
     j["tg_tokens"] = n;
@@ -292,6 +294,7 @@ int run_bench(int argc, char** argv) {
   } else {
     std::printf("model        %s (%s, %.1f MiB)\n", path.c_str(), mt.c_str(), eng->file().file_size() / 1048576.0);
     std::printf("threads      %d (kernels: %s)\n", pool.size(), kset.c_str());
+    if (!cpu_note.empty()) std::printf("note         %s\n", cpu_note.c_str());
     std::printf("load         %.3f s\n", eng->load_seconds());
     const std::string at = depth > 0 ? " at depth " + std::to_string(depth) : "";
     if (p > 0) std::printf("pp%-4d       %8.2f ± %.2f tok/s%s\n", p, spp.mean, spp.sd, at.c_str());

@@ -94,6 +94,8 @@ int run_info(int argc, char** argv) {
               budget.threads == 1 ? "" : "s", budget.allowed_cpus, budget.allowed_cpus == 1 ? "" : "s",
               budget.physical_cores, budget.physical_cores == 1 ? "" : "s",
               budget.quota_cpus ? (", cgroup CPU quota " + std::to_string(*budget.quota_cpus)).c_str() : "");
+  const std::string note = pocketops::kernels::unused_cpu_features();
+  if (!note.empty()) std::printf("                note: %s\n", note.c_str());
   if (all_meta) {
     std::printf("metadata:\n");
     for (const auto& [k, v] : f->metadata()) std::printf("  %-44s %s\n", k.c_str(), v.describe().c_str());

@@ -97,6 +97,21 @@ QuantizeFn activation_quantizer(const KernelSet& ks, gguf::TensorType at);
 // Overrides the active set (tests, benchmarks); name must be available.
 void set_active_kernels(const std::string& name);
 
+// What this CPU has that the process cannot use, as one sentence for
+// `info` and `bench` (empty when nothing): today, AMX on a Xeon that has it
+// but whose VM or OS kernel does not expose it (prefill ~1.5-2x slower).
+std::string unused_cpu_features();
+
+// What the CPUID of an x86 CPU says about AMX, and the sentence for it
+// (unused_cpu_features: a pure function, so tests can give any CPU).
+struct AmxFacts {
+  bool intel = false;
+  int family = 0, model = 0;  // display family and model (CPUID leaf 1)
+  bool in_cpuid = false;      // AMX-TILE/INT8/BF16 reported
+  bool usable = false;        // ... and the OS grants the tile state
+};
+std::string amx_note(const AmxFacts& f);
+
 // For the hooks below: a named set filled by an ISA's fill function, living
 // for the whole process.
 const KernelSet* make_kernel_set(const char* name, void (*fill)(KernelSet&));

@@ -79,5 +79,31 @@ TEST(KernelSets, EverySimdSetCoversTheModelTypes) {
   }
 }
 
+TEST(KernelSets, AmxNoteNamesAHiddenOrUngrantedAmxOnly) {
+  AmxFacts f;
+  f.intel = true;
+  f.family = 6;
+  for (int model : {0x8F, 0xCF, 0xAD, 0xAE}) {  // Sapphire, Emerald, Granite Rapids
+    f.model = model;
+    const std::string hidden = amx_note(f);
+    EXPECT_NE(hidden.find("does not report it"), std::string::npos) << hidden;
+    EXPECT_NE(hidden.find("prefill"), std::string::npos) << hidden;
+    f.in_cpuid = true;
+    EXPECT_NE(amx_note(f).find("OS kernel"), std::string::npos) << amx_note(f);
+    f.usable = true;
+    EXPECT_EQ(amx_note(f), "") << "AMX in use: nothing to say";
+    f.in_cpuid = f.usable = false;
+  }
+  f.model = 0x6A;  // Ice Lake Xeon: no AMX to miss
+  EXPECT_EQ(amx_note(f), "");
+  f.model = 0xCF;
+  f.intel = false;  // the same numbers on another vendor mean something else
+  EXPECT_EQ(amx_note(f), "");
+  // on this host: empty whenever the amx set is in use
+  if (amx_kernels()) {
+    EXPECT_EQ(unused_cpu_features(), "");
+  }
+}
+
 }  // namespace
 }  // namespace pocketops::kernels

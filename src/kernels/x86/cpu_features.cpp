@@ -2,6 +2,7 @@
 // avx512_kernels() / amx_kernels() hooks: SIMD code runs only after __builtin_cpu_supports says it may.
 
 #include <cpuid.h>
+#include <string>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -45,11 +46,14 @@ bool has_avx512_bf16() { return has_avx512_vnni() && __builtin_cpu_supports("avx
 // AMX-BF16, AMX-TILE and AMX-INT8 (CPUID leaf 7 EDX bits 22, 24, 25), and the kernel's
 // permission to use the tile data state (Linux 5.16+ grants it on request,
 // once per process, for all its threads).
-bool has_amx() {
-  if (!has_avx512_bf16()) return false;
+bool amx_in_cpuid() {
   unsigned a = 0, b = 0, c = 0, d = 0;
   constexpr unsigned kAmx = (1u << 22) | (1u << 24) | (1u << 25);
-  if (!__get_cpuid_count(7, 0, &a, &b, &c, &d) || (d & kAmx) != kAmx) return false;
+  return __get_cpuid_count(7, 0, &a, &b, &c, &d) && (d & kAmx) == kAmx;
+}
+
+bool has_amx() {
+  if (!has_avx512_bf16() || !amx_in_cpuid()) return false;
   constexpr long kReqXcompPerm = 0x1023, kXfeatureXtiledata = 18;  // ARCH_REQ_XCOMP_PERM, XFEATURE_XTILEDATA
   return syscall(SYS_arch_prctl, kReqXcompPerm, kXfeatureXtiledata) == 0;
 }
@@ -85,6 +89,20 @@ bool x86::intel_cpu() {
   unsigned a = 0, b = 0, c = 0, d = 0;
   // "GenuineIntel" in EBX, EDX, ECX
   return __get_cpuid(0, &a, &b, &c, &d) && b == 0x756e6547u && d == 0x49656e69u && c == 0x6c65746eu;
+}
+
+std::string unused_cpu_features() {
+  AmxFacts f;
+  f.intel = x86::intel_cpu();
+  unsigned a = 0, b = 0, c = 0, d = 0;
+  if (__get_cpuid(1, &a, &b, &c, &d)) {
+    const int family = static_cast<int>((a >> 8) & 0xF), model = static_cast<int>((a >> 4) & 0xF);
+    f.family = family == 0xF ? family + static_cast<int>((a >> 20) & 0xFF) : family;
+    f.model = family == 6 || family == 0xF ? model | static_cast<int>((a >> 12) & 0xF0) : model;
+  }
+  f.in_cpuid = amx_in_cpuid();
+  f.usable = amx_kernels() != nullptr;
+  return amx_note(f);
 }
 
 const KernelSet* avx2_kernels() {
