@@ -63,6 +63,14 @@ size_t pack_q6_k(int g, int64_t rows, int64_t cols, const uint8_t* w, size_t ws,
   const int64_t nsb = cols / QK_K, ng = (rows + g - 1) / g;
   const size_t total = static_cast<size_t>(ng * nsb) * bytes;
   if (!dst) return total;
+  // Byte-wise arithmetic on 4- and 8-byte words (SWAR: every shift is
+  // masked back into its own byte, so the result does not depend on the
+  // byte order) instead of byte by byte: the 110 MB Q6_K output matrix of a
+  // 1.2B file is the longest single job of the load (~1.1 GB/s of source
+  // either way in isolation, as GCC vectorized parts of the byte loops;
+  // ~15% less of the load in the model).
+  constexpr uint64_t kLo4 = 0x0F0F0F0F0F0F0F0Full, kLo2 = 0x0303030303030303ull;
+  constexpr uint32_t kLo4w = 0x0F0F0F0Fu, kLo2w = 0x03030303u;
   uint8_t q[QK_K];
   for (int64_t gi = 0; gi < ng; ++gi)
     for (int64_t sb = 0; sb < nsb; ++sb) {
@@ -73,29 +81,33 @@ size_t pack_q6_k(int g, int64_t rows, int64_t cols, const uint8_t* w, size_t ws,
         const int64_t row = gi * g + r;
         if (row >= rows) break;
         const BlockQ6_K* b = reinterpret_cast<const BlockQ6_K*>(w + row * ws) + sb;
-        // unsigned 6-bit values in element order (ggml Q6_K bit layout)
+        // unsigned 6-bit values in element order (ggml Q6_K bit layout), 8 at a time
         for (int h = 0; h < 2; ++h) {
-          const uint8_t* ql = b->ql + 64 * h;
-          const uint8_t* qh = b->qh + 32 * h;
-          uint8_t* y = q + 128 * h;
-          for (int l = 0; l < 32; ++l) {
-            y[l] = static_cast<uint8_t>((ql[l] & 0xF) | (((qh[l] >> 0) & 3) << 4));
-            y[l + 32] = static_cast<uint8_t>((ql[l + 32] & 0xF) | (((qh[l] >> 2) & 3) << 4));
-            y[l + 64] = static_cast<uint8_t>((ql[l] >> 4) | (((qh[l] >> 4) & 3) << 4));
-            y[l + 96] = static_cast<uint8_t>((ql[l + 32] >> 4) | (((qh[l] >> 6) & 3) << 4));
+          for (int l = 0; l < 32; l += 8) {
+            uint64_t ql0, ql1, qh;
+            std::memcpy(&ql0, b->ql + 64 * h + l, 8);
+            std::memcpy(&ql1, b->ql + 64 * h + l + 32, 8);
+            std::memcpy(&qh, b->qh + 32 * h + l, 8);
+            const uint64_t y[4] = {(ql0 & kLo4) | ((qh & kLo2) << 4), (ql1 & kLo4) | (((qh >> 2) & kLo2) << 4),
+                                   ((ql0 >> 4) & kLo4) | (((qh >> 4) & kLo2) << 4),
+                                   ((ql1 >> 4) & kLo4) | (((qh >> 6) & kLo2) << 4)};
+            for (int u = 0; u < 4; ++u) std::memcpy(q + 128 * h + 32 * u + l, &y[u], 8);
           }
         }
+        // per step s and vector i: the 4 values 4i..4i+3 of sub-blocks s, s+4, s+8, s+12
         for (int s = 0; s < 4; ++s) {
           uint8_t* st = o + s * q6_k_step(g);
-          for (int i = 0; i < 4; ++i)
-            for (int e = 0; e < 4; ++e) {
-              const int k = 4 * i + e;
-              auto v = [&](int sub) { return q[16 * sub + k]; };
-              st[i * vec + 4 * r + e] = static_cast<uint8_t>((v(s) & 0xF) | ((v(s + 4) & 0xF) << 4));
-              st[(4 + i) * vec + 4 * r + e] = static_cast<uint8_t>((v(s + 8) & 0xF) | ((v(s + 12) & 0xF) << 4));
-              st[(8 + i) * vec + 4 * r + e] = static_cast<uint8_t>((v(s) >> 4) | ((v(s + 4) >> 4) << 2) |
-                                                                   ((v(s + 8) >> 4) << 4) | ((v(s + 12) >> 4) << 6));
-            }
+          for (int i = 0; i < 4; ++i) {
+            uint32_t v[4];
+            for (int u = 0; u < 4; ++u) std::memcpy(&v[u], q + 16 * (s + 4 * u) + 4 * i, 4);
+            const uint32_t n0 = (v[0] & kLo4w) | ((v[1] & kLo4w) << 4);
+            const uint32_t n1 = (v[2] & kLo4w) | ((v[3] & kLo4w) << 4);
+            const uint32_t hb = ((v[0] >> 4) & kLo2w) | (((v[1] >> 4) & kLo2w) << 2) | (((v[2] >> 4) & kLo2w) << 4) |
+                                (((v[3] >> 4) & kLo2w) << 6);
+            std::memcpy(st + i * vec + 4 * r, &n0, 4);
+            std::memcpy(st + (4 + i) * vec + 4 * r, &n1, 4);
+            std::memcpy(st + (8 + i) * vec + 4 * r, &hb, 4);
+          }
         }
         for (int j = 0; j < 16; ++j) o[q6_k_scales(g) + j * g + r] = static_cast<uint8_t>(b->scales[j]);
         std::memcpy(o + q6_k_d(g) + 2 * r, &b->d, 2);
