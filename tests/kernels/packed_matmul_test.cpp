@@ -10,6 +10,7 @@
 #include "kernels/dequantize.h"
 #include "kernels/dispatch.h"
 #include "kernels/matmul.h"
+#include "kernels/packed_k_layout.h"
 #include "kernels/quantize.h"
 #include "kernels/thread_pool.h"
 #include "kernels/vec_dot.h"
@@ -225,6 +226,34 @@ TEST_P(PackedK, LongPrefillBatches) {
   check_packed(t, 40, 2048, 80, 2, false, seed++);
   if (t == TensorType::Q4_K) check_packed(t, 1090, 2560, 67, 1, false, seed++);  // several panels, as in Packed
   check_packed(t, 33, 512, 70, 2, true, seed++);
+}
+
+// Every set's K-quant packing writes exactly the bytes of the plain C++
+// layout code (packed_k_layout.h) for its group height: the avx512 sets'
+// own Q6_K packer included, over full and partial groups and raw bytes.
+TEST(PackedK, EverySetsPackingEqualsTheLayoutCode) {
+  std::mt19937 rng(78);
+  for (TensorType t : {TensorType::Q4_K, TensorType::Q5_K, TensorType::Q6_K}) {
+    for (int64_t rows : {16, 37, 129}) {
+      const int64_t cols = 512;
+      const auto w = testing::random_blocks(t, rows, cols, rng);
+      const size_t ws = gguf::row_bytes(t, cols);
+      for (const KernelSet* ks : available_kernel_sets()) {
+        const PackFn pack = ks->pack[static_cast<int>(t)];
+        if (!pack || (ks->pack_rows != 8 && ks->pack_rows != 16)) continue;
+        const int g = ks->pack_rows;
+        auto ref_pack = t == TensorType::Q6_K ? packed_k::pack_q6_k
+                        : t == TensorType::Q5_K ? packed_k::pack_q5_k
+                                                : packed_k::pack_q4_k;
+        const size_t n = ref_pack(g, rows, cols, w.data(), ws, nullptr);
+        ASSERT_EQ(pack(rows, cols, w.data(), ws, nullptr), n) << ks->name;
+        std::vector<uint8_t> want(n, 0xAA), got(n, 0x55);  // different fill: every byte must be written
+        ref_pack(g, rows, cols, w.data(), ws, want.data());
+        pack(rows, cols, w.data(), ws, got.data());
+        EXPECT_EQ(want, got) << ks->name << " " << gguf::type_name(t) << " rows " << rows;
+      }
+    }
+  }
 }
 
 // matrix_row on a packed matrix (tied embedding lookups) equals the scalar

@@ -19,6 +19,7 @@
 namespace pocketops::kernels::x86 {
 namespace {
 
+#include "kernels/x86/dword_transpose.inc"
 #include "kernels/x86/token_tiles.inc"
 
 using gguf::TensorType;
@@ -63,27 +64,15 @@ inline uint32_t ld32(const void* p) {
 }
 
 // Block b of the 16 full rows at w (row stride ws) into its kZ vectors and
-// 16 scales: per 16 bytes of qs, four zmm of four rows each (lane k = row
-// 4k + c in zmm c) and a 4 x 4 dword transpose within the lanes. Twice the
-// speed of the 4-byte copies below (8192 x 2048 from cache, Xeon: Q4_0 6 ->
-// 9-13 GB/s, Q8_0 5 -> 10-11); a 1.2B Q4_0 file packs ~560 MB of Q4_0 at
-// load (warm load 0.37 -> 0.33 s, with pack_q6_k's word-wise arithmetic).
+// 16 scales (dword_transpose16 per 16 bytes of qs). Twice the speed of the
+// 4-byte copies below (8192 x 2048 from cache, Xeon: Q4_0 6 -> 9-13 GB/s,
+// Q8_0 5 -> 10-11); a 1.2B Q4_0 file packs ~560 MB of Q4_0 at load (warm
+// load 0.37 -> 0.33 s, with pack_q6_k's word-wise arithmetic).
 template <int kZ>
 inline void pack_block16(const uint8_t* w, size_t ws, uint8_t* out, uint16_t* d) {
   for (int h = 0; h < kZ / 4; ++h) {  // Q4_0: qs[0..15]; Q8_0: qs[0..15], qs[16..31]
-    __m512i z[4];
-#pragma GCC unroll 4
-    for (int c = 0; c < 4; ++c) {
-      const uint8_t* p = w + c * ws + 2 + 16 * h;
-      __m512i v = _mm512_castsi128_si512(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p)));
-      v = _mm512_inserti32x4(v, _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 4 * ws)), 1);
-      v = _mm512_inserti32x4(v, _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 8 * ws)), 2);
-      z[c] = _mm512_inserti32x4(v, _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 12 * ws)), 3);
-    }
-    const __m512i t0 = _mm512_unpacklo_epi32(z[0], z[1]), t1 = _mm512_unpackhi_epi32(z[0], z[1]);
-    const __m512i t2 = _mm512_unpacklo_epi32(z[2], z[3]), t3 = _mm512_unpackhi_epi32(z[2], z[3]);
-    __m512i o[4] = {_mm512_unpacklo_epi64(t0, t2), _mm512_unpackhi_epi64(t0, t2), _mm512_unpacklo_epi64(t1, t3),
-                    _mm512_unpackhi_epi64(t1, t3)};
+    __m512i o[4];
+    dword_transpose16(w + 2 + 16 * h, ws, o);
 #pragma GCC unroll 4
     for (int j = 0; j < 4; ++j) {
       if (kZ == 8) o[j] = _mm512_xor_si512(o[j], _mm512_set1_epi8(static_cast<char>(0x80)));
