@@ -299,8 +299,9 @@ size_t pack_q6_k16(int64_t rows, int64_t cols, const uint8_t* w, size_t ws, uint
           const int x0 = 16 * st + 4 * i, x1 = x0 + 64, x2 = x0 + 128, x3 = x0 + 192;  // sub-blocks st + 4u
           const __m512i n0 = _mm512_or_si512(nib(x0), _mm512_slli_epi16(nib(x1), 4));
           const __m512i n1 = _mm512_or_si512(nib(x2), _mm512_slli_epi16(nib(x3), 4));
-          const __m512i hb = _mm512_or_si512(_mm512_or_si512(hi2(x0), _mm512_slli_epi16(hi2(x1), 2)),
-                                             _mm512_or_si512(_mm512_slli_epi16(hi2(x2), 4), _mm512_slli_epi16(hi2(x3), 6)));
+          const __m512i h01 = _mm512_or_si512(hi2(x0), _mm512_slli_epi16(hi2(x1), 2));
+          const __m512i h23 = _mm512_or_si512(_mm512_slli_epi16(hi2(x2), 4), _mm512_slli_epi16(hi2(x3), 6));
+          const __m512i hb = _mm512_or_si512(h01, h23);
           _mm512_storeu_si512(so + 64 * i, n0);
           _mm512_storeu_si512(so + 64 * (4 + i), n1);
           _mm512_storeu_si512(so + 64 * (8 + i), hb);
