@@ -34,20 +34,32 @@ size_t pack_q45_k(int g, int64_t rows, int64_t cols, const uint8_t* w, size_t ws
           for (int i = 0; i < 8; ++i) std::memcpy(o + q5_k_high(g) + i * vec + 4 * r, b->qh + 4 * i, 4);
         for (int c = 0; c < 4; ++c)
           for (int i = 0; i < 8; ++i) std::memcpy(o + (c * 8 + i) * vec + 4 * r, b->qs + 32 * c + 4 * i, 4);
-        for (int j = 0; j < 8; ++j) {
-          uint8_t sc, m;
-          k_scale_min(j, b->scales, &sc, &m);
-          o[q4_k_scales(g) + j * g + r] = sc;
-          o[q4_k_mins(g) + (j / 2) * 2 * g + 2 * r + (j & 1)] = m;
-        }
-        std::memcpy(o + q4_k_d(g) + 2 * r, &b->d, 2);
-        std::memcpy(o + q4_k_dmin(g) + 2 * r, &b->dmin, 2);
+        q45_k_row_meta(g, o, r, reinterpret_cast<const uint8_t*>(b));
       }
     }
   return total;
 }
 
 }  // namespace
+
+void q45_k_row_meta(int g, uint8_t* o, int r, const uint8_t* block) {
+  // Q4_K and Q5_K share the first 16 bytes: d, dmin, 12 bytes of scales
+  const BlockQ4_K* b = reinterpret_cast<const BlockQ4_K*>(block);
+  for (int j = 0; j < 8; ++j) {
+    uint8_t sc, m;
+    k_scale_min(j, b->scales, &sc, &m);
+    o[q4_k_scales(g) + j * g + r] = sc;
+    o[q4_k_mins(g) + (j / 2) * 2 * g + 2 * r + (j & 1)] = m;
+  }
+  std::memcpy(o + q4_k_d(g) + 2 * r, &b->d, 2);
+  std::memcpy(o + q4_k_dmin(g) + 2 * r, &b->dmin, 2);
+}
+
+void q6_k_row_meta(int g, uint8_t* o, int r, const uint8_t* block) {
+  const BlockQ6_K* b = reinterpret_cast<const BlockQ6_K*>(block);
+  for (int j = 0; j < 16; ++j) o[q6_k_scales(g) + j * g + r] = static_cast<uint8_t>(b->scales[j]);
+  std::memcpy(o + q6_k_d(g) + 2 * r, &b->d, 2);
+}
 
 size_t pack_q4_k(int g, int64_t rows, int64_t cols, const uint8_t* w, size_t ws, uint8_t* dst) {
   return pack_q45_k<false>(g, rows, cols, w, ws, dst);
@@ -109,8 +121,7 @@ size_t pack_q6_k(int g, int64_t rows, int64_t cols, const uint8_t* w, size_t ws,
             std::memcpy(st + (8 + i) * vec + 4 * r, &hb, 4);
           }
         }
-        for (int j = 0; j < 16; ++j) o[q6_k_scales(g) + j * g + r] = static_cast<uint8_t>(b->scales[j]);
-        std::memcpy(o + q6_k_d(g) + 2 * r, &b->d, 2);
+        q6_k_row_meta(g, o, r, reinterpret_cast<const uint8_t*>(b));
       }
     }
   return total;

@@ -46,6 +46,13 @@ size_t pack_q4_k(int g, int64_t rows, int64_t cols, const uint8_t* w, size_t w_s
 size_t pack_q5_k(int g, int64_t rows, int64_t cols, const uint8_t* w, size_t w_stride, uint8_t* dst);
 size_t pack_q6_k(int g, int64_t rows, int64_t cols, const uint8_t* w, size_t w_stride, uint8_t* dst);
 
+// The parts of one group and super-block that are not quant vectors, for
+// row r of the group from its original block (Q4_K / Q5_K: scales, mins, d,
+// dmin; Q6_K: scales, d): shared by the plain packers above and the SIMD
+// ones that write the vectors themselves.
+void q45_k_row_meta(int g, uint8_t* o, int r, const uint8_t* block);
+void q6_k_row_meta(int g, uint8_t* o, int r, const uint8_t* block);
+
 // Row r of a packed Q6_K matrix as floats, bit-identical to dequantize_row
 // of the original.
 void row_q6_k(int g, const uint8_t* packed, int64_t cols, int64_t r, float* y);
