@@ -317,46 +317,21 @@ size_t pack_q6_k16(int64_t rows, int64_t cols, const uint8_t* w, size_t ws, uint
   return total;
 }
 
-// Q4_K / Q5_K packing of whole 16-row groups: the nibble vectors (and Q5_K's
-// high-bit vectors) are each row's qs (qh) dword-transposed, 16 bytes at a
-// time; scales, mins and d per row as the plain packer (8192 x 2048 Q4_K
-// from cache: 1.8-3.6 -> 6.0-6.2 GB/s of source; the scales are most of the rest).
-template <bool kQ5>
-size_t pack_q45_k16(int64_t rows, int64_t cols, const uint8_t* w, size_t ws, uint8_t* dst) {
-  const size_t total = (kQ5 ? packed_k::pack_q5_k : packed_k::pack_q4_k)(kG, rows, cols, w, ws, nullptr);
-  if (!dst || total == 0) return total;
-  constexpr size_t kBytes = kQ5 ? kQ5KBytes : kQ4KBytes, kBlock = kQ5 ? sizeof(BlockQ5_K) : sizeof(BlockQ4_K);
-  constexpr size_t kQs = kQ5 ? offsetof(BlockQ5_K, qs) : offsetof(BlockQ4_K, qs);
-  const int64_t nsb = cols / QK_K, full = rows / kG;
-  for (int64_t gi = 0; gi < full; ++gi)
-    for (int64_t sb = 0; sb < nsb; ++sb) {
-      const uint8_t* b0 = w + gi * kG * ws + sb * kBlock;
-      uint8_t* o = dst + static_cast<size_t>(gi * nsb + sb) * kBytes;
-      __m512i v[4];
-      for (int c = 0; c < 8; ++c) {  // vector 4c + j = qs[16c + 4j .. + 3]
-        dword_transpose16(b0 + kQs + 16 * c, ws, v);
-        for (int j = 0; j < 4; ++j) _mm512_storeu_si512(o + 64 * (4 * c + j), v[j]);
-      }
-      if constexpr (kQ5) {
-        for (int c = 0; c < 2; ++c) {  // vector 4c + j = qh[16c + 4j .. + 3]
-          dword_transpose16(b0 + offsetof(BlockQ5_K, qh) + 16 * c, ws, v);
-          for (int j = 0; j < 4; ++j) _mm512_storeu_si512(o + kQ5High + 64 * (4 * c + j), v[j]);
-        }
-      }
-      for (int r = 0; r < kG; ++r) packed_k::q45_k_row_meta(kG, o, r, b0 + r * ws);
-    }
-  if (full * kG < rows)
-    (kQ5 ? packed_k::pack_q5_k : packed_k::pack_q4_k)(kG, rows - full * kG, cols, w + full * kG * ws, ws,
-                                                      dst + static_cast<size_t>(full * nsb) * kBytes);
-  return total;
+// For packed_k_groups.inc: 16 rows' 16 bytes at p as 4 zmm at out.
+inline void transpose_store(const uint8_t* p, size_t ws, uint8_t* out) {
+  __m512i v[4];
+  dword_transpose16(p, ws, v);
+  for (int j = 0; j < 4; ++j) _mm512_storeu_si512(out + 64 * j, v[j]);
 }
+
+#include "kernels/x86/packed_k_groups.inc"
 
 }  // namespace
 
 void fill_avx512_packed_k(KernelSet& k) {
   packed_k::fill_packing(k, kG);  // pack[] and Q6_K's packed_row
-  k.pack[static_cast<int>(TensorType::Q4_K)] = pack_q45_k16<false>;
-  k.pack[static_cast<int>(TensorType::Q5_K)] = pack_q45_k16<true>;
+  k.pack[static_cast<int>(TensorType::Q4_K)] = pack_q45_k_groups<kG, false>;
+  k.pack[static_cast<int>(TensorType::Q5_K)] = pack_q45_k_groups<kG, true>;
   k.pack[static_cast<int>(TensorType::Q6_K)] = pack_q6_k16;
   const int q4 = static_cast<int>(TensorType::Q4_K), q6 = static_cast<int>(TensorType::Q6_K);
   k.packed_gemm[q4] = pg_q4_k;
