@@ -20,6 +20,7 @@ namespace pocketops::kernels::x86 {
 namespace {
 
 #include "kernels/x86/dword_transpose.inc"
+#include "kernels/x86/prefetch.inc"
 #include "kernels/x86/token_tiles.inc"
 
 using gguf::TensorType;
@@ -40,21 +41,26 @@ constexpr int prefetch_pairs() {
   return T == 1 ? 4 : 8;
 }
 
-// Q4_0 decode (tile_q4_few) prefetches the weight stream into L2, kL2Pairs
-// block pairs ahead, on Intel only: set per vendor by fill_avx512_packed.
-// On an Emerald Rapids Xeon VM single-token Q4_0 ran at ~60% of the
-// bandwidth the K-quants reach without it (8192x2048 stream: 510-560 us ->
-// 315-366 us); on Zen 4 no software prefetch at all measured fastest.
-bool g_l2_prefetch = false;
-constexpr int kL2Pairs = 16;
+// Q4_0 decode (tile_q4_few) prefetches the weight stream on Intel only (set
+// per vendor by fill_avx512_packed): each pair's 9 lines kL1Pairs ahead into
+// L1 and kL2Pairs ahead into L2, spread over the pair's two blocks (5 + 4
+// lines), as the K-quant tiles do. On an Emerald Rapids Xeon VM single-token
+// Q4_0 ran at ~60% of the bandwidth the K-quants reach with no prefetch
+// (8192x2048 stream: 510-560 us -> 315-366 us with all lines 16 pairs ahead
+// into L2 at once); L1 + L2 spread took it from there to the K-quants' rate
+// (stream means, 10 alternating rounds: 450 -> 395 us; 1.2B Q4_0 decode
+// 27-32 -> 33-36 tok/s, 79-93% -> 94-101% of the probe). On Zen 4 no
+// software prefetch at all measured fastest.
+bool g_prefetch = false;
+constexpr int kL1Pairs = 6, kL2Pairs = 16;
 
-// All lines of the pair kL2Pairs ahead of `pair`, at once (spread over the
-// pair's two blocks measured as slow as no prefetch).
+// Half h (lines 0-4 or 5-8) of the pair kL1Pairs / kL2Pairs ahead of `pair`
+// (always inlined: see prefetch_lines).
 template <int kZ>
-inline void prefetch_pair_l2(const uint8_t* pair) {
-  const char* pf = reinterpret_cast<const char*>(pair) + kL2Pairs * kB32PairBytes<kZ>;
-#pragma GCC unroll 17
-  for (size_t l = 0; l < kB32PairBytes<kZ>; l += 64) _mm_prefetch(pf + l, _MM_HINT_T1);
+[[gnu::always_inline]] inline void prefetch_half(const uint8_t* pair, int h) {
+  const uint8_t* p = pair + h * 320;
+  prefetch_lines(p + kL1Pairs * kB32PairBytes<kZ>, h ? 4 : 5);
+  prefetch_lines<true>(p + kL2Pairs * kB32PairBytes<kZ>, h ? 4 : 5);
 }
 
 inline uint32_t ld32(const void* p) {
@@ -288,14 +294,14 @@ inline void tile2(const uint8_t* pw, size_t gb, int64_t nb, const uint8_t* a, si
 // (1.2B Q4_0): 1.24-1.29x a decode step with the generic tile, 1.15-1.16x
 // with this one; for 3 and 4 tokens the generic tile measured better
 // (1.24-1.29 against 1.30-1.34; 1.30-1.35 against 1.51-1.57).
-// On Zen 4 no software prefetch (kL2 false): with the packed weights on
+// On Zen 4 no software prefetch (kPf false): with the packed weights on
 // 2 MiB pages the hardware prefetchers keep up, and the prefetch 4 pairs
 // ahead that this loop used to issue cost time (1.2B Q4_0 decode,
 // alternating processes: 7 of 7 pairs faster without it, 3-10%; 8 pairs
-// ahead measured the same as none). On Intel they do not (g_l2_prefetch). Q8_0
+// ahead measured the same as none). On Intel they do not (g_prefetch). Q8_0
 // decode still gains from its prefetch (89-101% of the probe with, 83-87%
 // without), the K-quants even more.
-template <int T, bool kL2>
+template <int T, bool kPf>
 inline void tile_q4_few(const uint8_t* pw, int64_t nb, const uint8_t* a, size_t a_stride, const ActInfo* ai,
                         int64_t nb_ai, float* y, int64_t ldy, int64_t n_rows) {
   constexpr size_t kPair = kB32PairBytes<4>;
@@ -305,9 +311,9 @@ inline void tile_q4_few(const uint8_t* pw, int64_t nb, const uint8_t* a, size_t 
   for (int t = 0; t < T; ++t) acc[t] = _mm512_setzero_ps();
   for (int64_t p = 0; p < nb / 2; ++p) {
     const uint8_t* pair = pw + p * kPair;
-    if constexpr (kL2) prefetch_pair_l2<4>(pair);
 #pragma GCC unroll 2
     for (int h = 0; h < 2; ++h) {
+      if constexpr (kPf) prefetch_half<4>(pair, h);
       const uint8_t* wp = pair + h * 256;
       const int64_t b = 2 * p + h;
       const __m512i v0 = _mm512_load_si512(wp), v1 = _mm512_load_si512(wp + 64);
@@ -374,7 +380,7 @@ void packed_gemm(int64_t n, const uint8_t* packed, int64_t r0, int64_t n_rows, c
     const int64_t nr = n_rows - g0 < kGroupRows ? n_rows - g0 : kGroupRows;
     float* yg = y + g0;
     if (kZ == 4 && n_tok <= 2) {  // decode and 2-token verification (see tile_q4_few)
-      if (g_l2_prefetch) {
+      if (g_prefetch) {
         if (n_tok == 2) tile_q4_few<2, true>(pw, nb, a, a_stride, ai, nb, yg, ldy, nr);
         else tile_q4_few<1, true>(pw, nb, a, a_stride, ai, nb, yg, ldy, nr);
       } else {
@@ -425,7 +431,7 @@ size_t pp_q8_0(int64_t n, const uint8_t* a, size_t as, int64_t nt, void* out) {
 
 void fill_avx512_packed(KernelSet& k) {
   const int q4 = static_cast<int>(TensorType::Q4_0), q8 = static_cast<int>(TensorType::Q8_0);
-  g_l2_prefetch = intel_cpu();
+  g_prefetch = intel_cpu();
   k.pack_rows = kGroupRows;
   k.pack[q4] = pack_q4_0;
   k.packed_gemm[q4] = pg_q4_0;
