@@ -52,8 +52,8 @@ constexpr int prefetch_pairs() {
 // 27-32 -> 33-36 tok/s, 79-93% -> 94-101% of the probe). On Zen 4 no
 // software prefetch at all measured fastest. Q8_0 decode (tile, T = 1)
 // adds the same L2 prefetch, kL2Pairs ahead, to its L1 one on Intel
-// (8192x2048 stream: median 800 -> 711 us; 1.2B Q8_0 decode 14-18 ->
-// 19-20 tok/s, alternating); not measured on Zen 4, so not used there.
+// (8192x2048 stream: median 800 -> 711 us; 1.2B Q8_0 decode 15-18 ->
+// 19-21 tok/s, alternating); not measured on Zen 4, so not used there.
 bool g_prefetch = false;
 constexpr int kL1Pairs = 6, kL2Pairs = 16;
 
